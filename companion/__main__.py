@@ -1,0 +1,5 @@
+"""Allow `python -m companion` as an alias of the `vetscribe` command."""
+
+from companion.cli import main
+
+main()
