@@ -1,0 +1,317 @@
+"""Pilot and governance storage: settings, client consent, satisfaction, per-note pilot statistics, blind reviews."""
+
+import json
+import sqlite3
+from datetime import date, datetime, time, timedelta
+
+from companion.pilot import consent as consent_rules
+from companion.pilot.blind_review import CandidateNote, Rating
+from companion.pilot.records import EncounterRecord, ErrorTag, PilotData, SatisfactionRecord, SectionEdit
+from companion.pilot.records import parse_error_tag, section_edits
+from companion.pilot.settings import PilotSettings, SettingsPatch, apply_patch
+from companion.store import audit
+from companion.store import db as dbmod
+from companion.store.db import Database
+from companion.store.errors import Conflict, InvalidInput, NotFound, StoreError
+
+SETTINGS_KEY = "settings"
+WATERMARK_KEY = "stats_watermark"  # highest approvals.rowid already folded into pilot_note_stats
+
+
+class ConsentRequired(StoreError):
+    """All-party consent applies and nobody has confirmed the client's consent for this encounter."""
+
+    code = "consent_required"
+
+
+def epoch(iso: str | None) -> float | None:
+    """POSIX seconds of a store timestamp."""
+    return datetime.fromisoformat(iso).timestamp() if iso else None
+
+
+# ---- settings -------------------------------------------------------------------------------------------------
+
+def _get_json(conn: sqlite3.Connection, key: str):
+    row = conn.execute("SELECT value_json FROM pilot_settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row["value_json"]) if row else None
+
+
+def _put_json(conn: sqlite3.Connection, key: str, value, actor: str) -> None:
+    conn.execute(
+        "INSERT INTO pilot_settings(key, value_json, updated_by, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_by = excluded.updated_by,"
+        " updated_at = excluded.updated_at",
+        (key, json.dumps(value), actor, dbmod.utc_now()),
+    )
+
+
+def read_settings(conn: sqlite3.Connection) -> PilotSettings:
+    """Settings inside an open transaction (defaults when never set)."""
+    stored = _get_json(conn, SETTINGS_KEY)
+    return PilotSettings.model_validate(stored) if stored else PilotSettings()
+
+
+def get_settings(db: Database) -> PilotSettings:
+    """The practice's pilot settings."""
+    with db.reading() as conn:
+        return read_settings(conn)
+
+
+def update_settings(db: Database, actor: str, patch: SettingsPatch) -> PilotSettings:
+    """Apply a partial update; a consent rule looser than the state's is refused. Audited."""
+    with db.transaction() as conn:
+        current = read_settings(conn)
+        try:
+            updated = apply_patch(current, patch)
+            consent_rules.validate_policy(updated.consent)
+        except (ValueError, consent_rules.ConsentLoosenError) as exc:
+            raise InvalidInput(str(exc)) from exc
+        _put_json(conn, SETTINGS_KEY, updated.model_dump(mode="json"), actor)
+        changed = sorted(k for k, v in updated.model_dump().items() if current.model_dump().get(k) != v)
+        audit.append(conn, actor, "pilot.settings_changed", "settings", "pilot", {"changed": changed})
+    return updated
+
+
+# ---- consent --------------------------------------------------------------------------------------------------
+
+def consent_decision(db: Database) -> tuple[consent_rules.ConsentDecision, bool]:
+    """The consent rule in force and whether the practice has configured its policy."""
+    settings = get_settings(db)
+    return consent_rules.decide(settings.consent), settings.consent_configured
+
+
+def record_consent(db: Database, actor: str, encounter_id: str, *, confirmed_by: str, method: str) -> dict:
+    """Record that `confirmed_by` confirmed the client's consent to recording; once per encounter. Audited."""
+    now = dbmod.utc_now()
+    with db.transaction() as conn:
+        if conn.execute("SELECT 1 FROM encounters WHERE id = ?", (encounter_id,)).fetchone() is None:
+            raise NotFound(f"no encounter with id '{encounter_id}'")
+        existing = conn.execute("SELECT * FROM pilot_consents WHERE encounter_id = ?", (encounter_id,)).fetchone()
+        if existing is not None:
+            return _consent_row(existing)
+        rule = consent_rules.decide(read_settings(conn).consent).effective_rule.value
+        conn.execute(
+            "INSERT INTO pilot_consents(encounter_id, rule, confirmed_by, method, confirmed_at, recorded_by)"
+            " VALUES (?, ?, ?, ?, ?, ?)", (encounter_id, rule, confirmed_by, method, now, actor))
+        audit.append(conn, actor, "consent.confirmed", "encounter", encounter_id, {"rule": rule, "method": method})
+        row = conn.execute("SELECT * FROM pilot_consents WHERE encounter_id = ?", (encounter_id,)).fetchone()
+    return _consent_row(row)
+
+
+def get_consent(db: Database, encounter_id: str) -> dict | None:
+    """The consent record of an encounter, if any."""
+    with db.reading() as conn:
+        row = conn.execute("SELECT * FROM pilot_consents WHERE encounter_id = ?", (encounter_id,)).fetchone()
+    return _consent_row(row) if row else None
+
+
+def _consent_row(row: sqlite3.Row) -> dict:
+    return {k: row[k] for k in ("encounter_id", "rule", "confirmed_by", "method", "confirmed_at")}
+
+
+def require_consent(conn: sqlite3.Connection, encounter_id: str) -> None:
+    """Raise ConsentRequired when the practice's rule needs the client's consent and none is recorded.
+
+    Called inside the transcript-append transaction. Until an admin sets the practice's state the rule is not
+    enforced here (the dashboard and `GET /v1/consent` say so loudly); once set, unknown and disputed states count
+    as all-party.
+    """
+    settings = read_settings(conn)
+    if not settings.consent_configured:
+        return
+    decision = consent_rules.decide(settings.consent)
+    if not decision.requires_client_consent:
+        return
+    if conn.execute("SELECT 1 FROM pilot_consents WHERE encounter_id = ?", (encounter_id,)).fetchone() is None:
+        raise ConsentRequired(
+            f"{decision.state} requires every party's consent before recording: confirm the client's consent "
+            f"(POST /v1/encounters/{encounter_id}/consent) before sending transcript"
+        )
+
+
+# ---- satisfaction ---------------------------------------------------------------------------------------------
+
+def clinic_today(settings: PilotSettings) -> date:
+    """Today's date in the clinic's time zone (by the store's clock)."""
+    return datetime.fromisoformat(dbmod.utc_now()).astimezone(settings.tz()).date()
+
+
+def satisfaction_due(db: Database, clinician: str) -> bool:
+    """True when the clinician has not answered today."""
+    with db.reading() as conn:
+        today = clinic_today(read_settings(conn)).isoformat()
+        row = conn.execute("SELECT 1 FROM pilot_satisfaction WHERE clinician = ? AND day = ?",
+                           (clinician, today)).fetchone()
+    return row is None
+
+
+def record_satisfaction(db: Database, actor: str, clinician: str, score: int) -> dict:
+    """Keep today's 1-5 answer; a second answer the same day is a conflict."""
+    now = dbmod.utc_now()
+    with db.transaction() as conn:
+        today = clinic_today(read_settings(conn)).isoformat()
+        try:
+            conn.execute("INSERT INTO pilot_satisfaction(clinician, day, score, recorded_by, created_at)"
+                         " VALUES (?, ?, ?, ?, ?)", (clinician, today, score, actor, now))
+        except sqlite3.IntegrityError as exc:
+            raise Conflict("satisfaction was already recorded today for this clinician") from exc
+    return {"clinician": clinician, "day": today, "score": score}
+
+
+# ---- per-note statistics --------------------------------------------------------------------------------------
+
+def refresh_note_stats(db: Database) -> int:
+    """Fold approvals made since the last refresh into pilot_note_stats; returns how many encounters changed."""
+    with db.transaction() as conn:
+        mark = _get_json(conn, WATERMARK_KEY) or 0
+        rows = conn.execute("SELECT rowid, encounter_id FROM approvals WHERE rowid > ? ORDER BY rowid",
+                            (mark,)).fetchall()
+        if not rows:
+            return 0
+        encounters = sorted({r["encounter_id"] for r in rows})
+        for encounter_id in encounters:
+            _refresh_one(conn, encounter_id)
+        _put_json(conn, WATERMARK_KEY, rows[-1]["rowid"], "pilot")
+    return len(encounters)
+
+
+def _refresh_one(conn: sqlite3.Connection, encounter_id: str) -> None:
+    enc = conn.execute("SELECT * FROM encounters WHERE id = ?", (encounter_id,)).fetchone()
+    approvals = conn.execute("SELECT * FROM approvals WHERE encounter_id = ? ORDER BY created_at, rowid",
+                             (encounter_id,)).fetchall()
+    latest = approvals[-1]
+    approved = conn.execute("SELECT seq, sections_json FROM note_revisions WHERE id = ?",
+                            (latest["revision_id"],)).fetchone()
+    draft = conn.execute(
+        "SELECT sections_json FROM note_revisions WHERE encounter_id = ? AND kind = 'draft' AND seq <= ?"
+        " ORDER BY seq DESC LIMIT 1", (encounter_id, approved["seq"])).fetchone()
+    first_segment = conn.execute("SELECT MIN(created_at) FROM transcript_segments WHERE encounter_id = ?",
+                                 (encounter_id,)).fetchone()[0]
+    previous = conn.execute("SELECT first_transcript_at FROM pilot_note_stats WHERE encounter_id = ?",
+                            (encounter_id,)).fetchone()
+    first_transcript = epoch(first_segment) or (previous["first_transcript_at"] if previous else None)
+    edits = section_edits(json.loads(draft["sections_json"]), json.loads(approved["sections_json"])) if draft else ()
+    tags = [parse_error_tag(t) for t in json.loads(latest["error_tags_json"])]
+    plan = json.loads(latest["fill_plan_json"])
+    conn.execute(
+        "INSERT OR REPLACE INTO pilot_note_stats(encounter_id, approval_id, clinician, pims, map_id, map_version,"
+        " scribe, created_at, first_transcript_at, first_approved_at, edits_json, error_tags_json)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (encounter_id, latest["id"], enc["clinician"] or "unassigned", enc["pims"], plan.get("map_id"),
+         plan.get("map_version"), 1 if draft else 0, epoch(enc["created_at"]), first_transcript,
+         epoch(approvals[0]["created_at"]), json.dumps([[e.section, e.draft_chars, e.distance] for e in edits]),
+         json.dumps([[t.category, t.clinically_significant, t.section] for t in tags])),
+    )
+
+
+def _day_bounds(settings: PilotSettings, date_from: date | None, date_to: date | None) -> tuple[float, float]:
+    tz = settings.tz()
+    low = datetime.combine(date_from, time.min, tz).timestamp() if date_from else float("-inf")
+    high = datetime.combine(date_to + timedelta(days=1), time.min, tz).timestamp() if date_to else float("inf")
+    return low, high
+
+
+def _record(row: sqlite3.Row) -> EncounterRecord:
+    edits = row["edits_json"]
+    tags = row["error_tags_json"]
+    return EncounterRecord(
+        encounter_id=row["encounter_id"], clinician=row["clinician"], pims=row["pims"],
+        created_at=row["created_at"], approved_at=row["first_approved_at"], scribe=bool(row["scribe"]),
+        panel_opened_at=row["created_at"], first_transcript_at=row["first_transcript_at"],
+        map_id=row["map_id"], map_version=row["map_version"],
+        edits=tuple(SectionEdit(*e) for e in json.loads(edits)) if edits != "[]" else (),
+        error_tags=tuple(ErrorTag(*t) for t in json.loads(tags)) if tags != "[]" else (),
+    )
+
+
+def load_pilot_data(db: Database, date_from: date | None = None, date_to: date | None = None) -> PilotData:
+    """Everything compute_metrics needs for a window (the panel opening is the encounter's creation)."""
+    refresh_note_stats(db)
+    with db.reading() as conn:
+        settings = read_settings(conn)
+        low, high = _day_bounds(settings, date_from, date_to)
+        rows = conn.execute("SELECT * FROM pilot_note_stats WHERE first_approved_at >= ? AND first_approved_at < ?",
+                            (low, high)).fetchall()
+        manual = conn.execute("SELECT * FROM pilot_note_stats WHERE scribe = 0").fetchall()
+        counts = conn.execute(
+            "SELECT s.pims, s.map_id, s.map_version, r.field, r.outcome, COUNT(*) FROM writeback_results r"
+            " JOIN pilot_note_stats s ON s.approval_id = r.approval_id"
+            " WHERE s.first_approved_at >= ? AND s.first_approved_at < ?"
+            " GROUP BY s.pims, s.map_id, s.map_version, r.field, r.outcome", (low, high)).fetchall()
+        satisfaction = conn.execute("SELECT clinician, day, score FROM pilot_satisfaction").fetchall()
+    return PilotData(
+        encounters=[_record(r) for r in rows],
+        satisfaction=[SatisfactionRecord(r[0], date.fromisoformat(r[1]), r[2]) for r in satisfaction],
+        baseline_encounters=[_record(r) for r in manual],
+        writeback_counts=[tuple(r) for r in counts],
+    )
+
+
+# ---- blind review ---------------------------------------------------------------------------------------------
+
+def blind_candidates(db: Database, date_from: date | None = None, date_to: date | None = None) -> list[CandidateNote]:
+    """Approved notes of the window (latest approval's text) with the identities to strip from them."""
+    refresh_note_stats(db)
+    with db.reading() as conn:
+        low, high = _day_bounds(read_settings(conn), date_from, date_to)
+        rows = conn.execute(
+            "SELECT s.encounter_id, s.scribe, s.clinician, e.patient_id, e.context_json, r.sections_json"
+            " FROM pilot_note_stats s JOIN encounters e ON e.id = s.encounter_id"
+            " JOIN approvals a ON a.id = s.approval_id JOIN note_revisions r ON r.id = a.revision_id"
+            " WHERE s.first_approved_at >= ? AND s.first_approved_at < ?", (low, high)).fetchall()
+    notes = []
+    for row in rows:
+        context = json.loads(row["context_json"]) if row["context_json"] else {}
+        identities = (row["clinician"], row["patient_id"], context.get("name") or "", context.get("patient_id") or "")
+        notes.append(CandidateNote(row["encounter_id"], "ai" if row["scribe"] else "manual",
+                                   json.loads(row["sections_json"]), tuple(i for i in identities if i)))
+    return notes
+
+
+def save_blind_review(db: Database, actor: str, review_id: str, key: dict[str, tuple[str, str]]) -> None:
+    """Keep the code → (encounter, kind) key of an exported review. Audited."""
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO pilot_blind_reviews(id, key_json, created_by, created_at) VALUES (?, ?, ?, ?)",
+                     (review_id, json.dumps(key), actor, dbmod.utc_now()))
+        audit.append(conn, actor, "pilot.blind_review_exported", "blind_review", review_id, {"notes": len(key)})
+
+
+def blind_review_key(db: Database, review_id: str) -> dict[str, str]:
+    """code → kind for a review."""
+    with db.reading() as conn:
+        row = conn.execute("SELECT key_json FROM pilot_blind_reviews WHERE id = ?", (review_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no blind review with id '{review_id}'")
+    return {code: kind for code, (_, kind) in json.loads(row["key_json"]).items()}
+
+
+def save_ratings(db: Database, actor: str, review_id: str, ratings: list[Rating]) -> None:
+    """Store (or replace) the reviewer's ratings; codes must belong to the review. Audited."""
+    key = blind_review_key(db, review_id)
+    unknown = sorted({r.code for r in ratings} - set(key))
+    if unknown:
+        raise InvalidInput(f"codes not in this review: {', '.join(unknown)}")
+    now = dbmod.utc_now()
+    with db.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO pilot_blind_ratings(review_id, code, completeness, accuracy, professionalism,"
+            " rated_by, rated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(review_id, r.code, r.completeness, r.accuracy, r.professionalism, actor, now) for r in ratings])
+        audit.append(conn, actor, "pilot.blind_review_rated", "blind_review", review_id, {"ratings": len(ratings)})
+
+
+def ratings(db: Database, review_id: str) -> list[Rating]:
+    """Stored ratings of a review."""
+    with db.reading() as conn:
+        rows = conn.execute("SELECT code, completeness, accuracy, professionalism FROM pilot_blind_ratings"
+                            " WHERE review_id = ? ORDER BY code", (review_id,)).fetchall()
+    return [Rating(**dict(r)) for r in rows]
+
+
+def list_blind_reviews(db: Database) -> list[dict]:
+    """Reviews, newest first, with how many notes are rated."""
+    with db.reading() as conn:
+        rows = conn.execute(
+            "SELECT b.id, b.created_at, (SELECT COUNT(*) FROM pilot_blind_ratings r WHERE r.review_id = b.id)"
+            " AS rated FROM pilot_blind_reviews b ORDER BY b.created_at DESC").fetchall()
+    return [dict(r) for r in rows]
