@@ -1,0 +1,13 @@
+"""Typed application keys shared by the app factory, middlewares and routes."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from aiohttp import web
+
+from companion.config import Settings
+from companion.store import Database
+
+SETTINGS = web.AppKey("settings", Settings)
+DB = web.AppKey("db", Database)
+DB_EXECUTOR = web.AppKey("db_executor", ThreadPoolExecutor)
+PAIRING_GUARD = web.AppKey("pairing_guard", object)

@@ -1,0 +1,1 @@
+"""Pydantic request and response models of the HTTP API; /v1/openapi.json is generated from them."""

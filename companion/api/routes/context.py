@@ -1,0 +1,17 @@
+"""Context parsing: page fragments → PatientContext through the map's parser."""
+
+from companion.api import engines
+from companion.api.models.maps import ContextParse
+from companion.api.spec import Call, Route
+from companion.context.model import PatientContext
+
+
+async def parse_context(call: Call) -> PatientContext:
+    """Parse HTML fragments collected by the resolver into a typed patient context."""
+    return await engines.parse_context(call.body.map_id, dict(call.body.fragments))
+
+
+ROUTES = [
+    Route("POST", "/v1/context/parse", parse_context, "Parse page fragments into a patient context",
+          body=ContextParse, response=PatientContext, tags=["context"]),
+]

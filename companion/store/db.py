@@ -1,0 +1,120 @@
+"""The one SQLite connection: durable pragmas, explicit transactions and numbered SQL migrations."""
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from companion.store.errors import SchemaTooNew
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def utc_now() -> str:
+    """Current UTC time as an ISO-8601 string with milliseconds, the store's one timestamp format."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def known_migrations() -> list[tuple[int, str, str]]:
+    """(number, file name, SQL) for every shipped migration, in order."""
+    found = []
+    for entry in resources.files("companion.store.migrations").iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if len(numbers) != len(set(numbers)):
+        raise RuntimeError("two migrations share a number; renumber one of them")
+    return found
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a migration into complete statements (trigger bodies with inner semicolons stay whole)."""
+    statements, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(l.strip().startswith("--") or not l.strip() for l in pending.splitlines()):
+        raise ValueError("migration ends with an incomplete statement")
+    return statements
+
+
+class Database:
+    """Owns the connection; every write goes through `transaction()` so there is exactly one write path."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        self.conn.row_factory = sqlite3.Row
+        # WAL lets `vetscribe pair` write while `serve` runs; synchronous=FULL fsyncs every commit so an
+        # acknowledged write survives a crash or power loss.
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.schema_version = self._migrate()
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with self._lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception: a failed request writes nothing."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read snapshot."""
+        with self._lock:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                self.conn.execute("COMMIT")
+
+    def _applied(self) -> set[int]:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL)"
+        )
+        return {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+
+    def _migrate(self) -> int:
+        migrations = known_migrations()
+        newest_known = migrations[-1][0] if migrations else 0
+        with self.transaction() as conn:
+            applied = self._applied()
+            if applied and max(applied) > newest_known:
+                raise SchemaTooNew(
+                    f"The data in {self.path} uses schema version {max(applied)}, but this vetscribe only knows "
+                    f"up to {newest_known}. Upgrade vetscribe (pip install -U vetscribe); the data was not touched."
+                )
+            for number, name, sql in migrations:
+                if number in applied:
+                    continue
+                for statement in split_statements(sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                    (number, name, utc_now()),
+                )
+        return newest_known
