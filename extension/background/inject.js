@@ -1,0 +1,85 @@
+/* What runs in a PIMS tab and when. Only content/boot.js is declared in the manifest (a few lines, so page
+   load costs almost nothing); the resolver and matcher are injected once the page has finished loading, and
+   the fill engine, orchestration and panel only after a selector map matches the page. Order matters in each
+   list: later files use the namespaces earlier ones attach to `VetScribe`. */
+globalThis.VetScribeBg = globalThis.VetScribeBg || {};
+
+(() => {
+  const bg = globalThis.VetScribeBg;
+  // order matters
+  const MATCH_FILES = ["resolve/dom.js", "resolve/locate.js", "resolve/similarity.js", "resolve/resolver.js", "content/match.js"];
+  // order matters
+  // The fill engine's files (extension/fill/, owned by the fill engine), then this shell's.
+  const FILL_FILES = ["fill/index.js"];
+  const APP_FILES = [
+    ...FILL_FILES,
+    "content/dom.js",
+    "panel/style.js",
+    "panel/render.js",
+    "panel/panel.js",
+    "content/session.js",
+    "content/fillflow.js",
+    "content/watch.js",
+    "content/testhook.js",
+    "content/app.js",
+  ];
+  const PICKER_FILES = ["resolve/propose.js", "content/dom.js", "admin/picker.js"];
+  const existing = new Map();
+
+  /** Keep only files present in this build (areas land independently; a missing file is logged once). */
+  async function present(files) {
+    const out = [];
+    for (const file of files) {
+      if (!existing.has(file)) {
+        let ok = false;
+        try {
+          ok = (await fetch(chrome.runtime.getURL(file), { method: "HEAD" })).ok;
+        } catch { ok = false; }
+        existing.set(file, ok);
+        if (!ok) console.warn(`VetScribe: ${file} is not in this build`);
+      }
+      if (existing.get(file)) out.push(file);
+    }
+    return out;
+  }
+
+  async function inject(target, files) {
+    const list = await present(files);
+    if (list.length) await chrome.scripting.executeScript({ target, files: list });
+  }
+
+  async function call(target, func, args) {
+    const [first] = await chrome.scripting.executeScript({ target, func, args });
+    return first ? first.result : undefined;
+  }
+
+  /** A page said hello: match it against the active maps and, if one matches, start the app in it. */
+  async function onPageHello(sender) {
+    const target = { tabId: sender.tab.id, frameIds: [sender.frameId || 0] };
+    const maps = await bg.activeMaps();
+    if (!maps.length) return { matched: false, reason: "no_maps" };
+    await inject(target, MATCH_FILES);
+    const mapId = await call(target, (entries) => globalThis.VetScribe.content.matchLocation(entries), [maps.map(({ id, map }) => ({ id, map }))]);
+    if (!mapId) return { matched: false, reason: "no_match" };
+    const entry = maps.find((m) => m.id === mapId);
+    await inject(target, APP_FILES);
+    await call(target, (e, settings) => globalThis.VetScribe.content.start(e, settings), [entry, await appSettings()]);
+    return { matched: true, mapId, version: entry.version };
+  }
+
+  async function appSettings() {
+    const settings = await bg.getSettings();
+    return { role: settings.role, testMode: await bg.isTestMode() };
+  }
+
+  /** Start the admin picker in a tab (admin role only; checked by the caller). */
+  async function startPicker(tabId) {
+    const target = { tabId, frameIds: [0] };
+    await inject(target, MATCH_FILES);
+    await inject(target, PICKER_FILES);
+    const maps = await bg.activeMaps();
+    await call(target, (entries) => globalThis.VetScribe.picker.start(entries), [maps]);
+  }
+
+  Object.assign(bg, { onPageHello, startPicker, MATCH_FILES, APP_FILES });
+})();

@@ -1,0 +1,231 @@
+/* Approve → fill → write-back → undo, with the patient guard: the plan must be for the patient the note was
+   bound to, and the page must still show that patient immediately before filling and before every field.
+   Elements come only from the resolver at fill time; writes only from the fill engine (VetScribe.fill). */
+globalThis.VetScribe = globalThis.VetScribe || {};
+VetScribe.content = VetScribe.content || {};
+
+(() => {
+  const { Session, send, errorText, sectionLabel } = VetScribe.content;
+  const OK_OUTCOMES = new Set(["written", "appended", "unchanged"]);
+
+  function sameSections(a, b) {
+    const ka = Object.keys(a || {});
+    return ka.length === Object.keys(b || {}).length && ka.every((k) => a[k] === b[k]);
+  }
+
+  /** Pair each plan section with the write field that takes it; a one-box PIMS gets everything in `note`. */
+  function planTargets(planSections, writeFields) {
+    const targets = [];
+    const leftover = [];
+    for (const [section, text] of Object.entries(planSections)) {
+      if (writeFields[section]) targets.push({ section, field: section, text });
+      else leftover.push([section, text]);
+    }
+    if (leftover.length && writeFields.note) {
+      const text = leftover.map(([s, t]) => `${sectionLabel(s)}:\n${t}`).join("\n\n");
+      targets.push({ section: leftover.length === 1 ? leftover[0][0] : "note", field: "note", text, sections: leftover.map(([s]) => s) });
+    } else {
+      for (const [section, text] of leftover) targets.push({ section, field: null, text });
+    }
+    return targets;
+  }
+
+  Object.assign(Session.prototype, {
+    /** Approve the current sections and fill them; repeated clicks while one runs are ignored. */
+    async approve() {
+      if (this.approving || !this.draft) return;
+      this.approving = true;
+      this.view.enable({ approve: false });
+      try {
+        const revisionId = await this.saveEdits();
+        if (!revisionId) return;
+        const key = (this.approvalKeys[revisionId] = this.approvalKeys[revisionId] || crypto.randomUUID());
+        this.view.setStatus("Approving…");
+        const res = await send("encounter.approve", { encounterId: this.encounter.id, body: { revision_id: revisionId, idempotency_key: key } });
+        if (res.queued) {
+          this.view.setStatus("Approval saved on this computer; the companion is not reachable. Nothing was filled. Click Approve again once it is back.", "error");
+          return;
+        }
+        if (!res.ok) {
+          this.view.setStatus(`Not approved: ${errorText(res)}`, "error");
+          return;
+        }
+        if (this.filledApprovals.has(res.data.approval_id)) {
+          this.view.setStatus("This approval was already filled; edit the note to approve a new version.", "ok");
+          return;
+        }
+        await this.fill(res.data);
+      } finally {
+        this.approving = false;
+        this.view.enable({ approve: Boolean(this.draft) });
+      }
+    },
+
+    /** Keep the clinician's edits as a revision (only when something changed); returns the revision id. */
+    async saveEdits() {
+      const sections = this.view.sectionTexts();
+      if (sameSections(sections, this.revisionSections)) return this.revisionId;
+      const res = await send("encounter.revise", { encounterId: this.encounter.id, body: { sections, base_revision_id: this.revisionId } });
+      if (!res.ok) {
+        this.view.setStatus(`Your edits were not saved: ${errorText(res)}`, "error");
+        return null;
+      }
+      this.revisionId = res.data.revision_id;
+      this.revisionSections = sections;
+      return this.revisionId;
+    },
+
+    /** Why the page may not be filled for this plan right now, or null when it may. */
+    patientMismatch(plan) {
+      if (this.encounter && plan.patient_id !== this.encounter.patient_id) return "the approved note belongs to a different encounter's patient";
+      const now = this.currentPatientKey();
+      if (!now) return "no patient is showing on the page";
+      if (now !== this.patientKey) return "the page now shows a different patient than the note belongs to";
+      return null;
+    },
+
+    /** Fill an approved plan field by field, report per-field outcomes, and offer copy for the rest. */
+    async fill(plan) {
+      const kind = this.map.page_kinds[this.pageKind];
+      const targets = planTargets(plan.sections, kind.write || {});
+      const refused = this.patientMismatch(plan);
+      if (refused) {
+        this.view.setStatus(`Nothing was filled: ${refused}.`, "error");
+        await this.reportResults(plan, targets.map((t) => ({ section: t.section, field: t.field || t.section, outcome: "refused", detail: "patient mismatch" })));
+        return;
+      }
+      this.view.setStatus("Filling…");
+      this.undoEntries = [];
+      if ((kind.steps || []).length) {
+        try {
+          await VetScribe.fill.runSteps(kind.steps, { resolver: VetScribe.resolver, signal: this.signal, map: this.map });
+        } catch (err) {
+          this.view.setStatus(`Could not open the note form (${err.message}). Use the copy buttons.`, "error");
+        }
+      }
+      const results = [];
+      for (const target of targets) {
+        const why = this.patientMismatch(plan);
+        if (why) {
+          results.push({ section: target.section, field: target.field || target.section, outcome: "refused", detail: "patient changed during fill" });
+          this.showResult(target, { outcome: "refused" }, `Not filled: ${why}.`);
+          continue;
+        }
+        results.push(await this.fillOne(target));
+      }
+      this.filledApprovals.add(plan.approval_id);
+      this.lastPlan = plan;
+      this.lastResults = results;
+      await this.reportResults(plan, results);
+      this.summarise(results);
+    },
+
+    /** Resolve one field now (never from a cached element) and write it through the fill engine. */
+    async fillOne(target, specOverride) {
+      const base = { section: target.section, field: target.field || target.section };
+      if (!target.field) {
+        this.showResult(target, { outcome: "missing" }, `This map has no PIMS field for ${sectionLabel(target.section)}.`);
+        return { ...base, outcome: "missing", detail: "no write field in map" };
+      }
+      const spec = specOverride || this.map.page_kinds[this.pageKind].write[target.field];
+      const found = VetScribe.resolver.resolveField(spec, { root: document, acceptance: this.map.acceptance });
+      this.reportDrift({ [target.field]: found }, "write");
+      if (found.status !== "found") {
+        this.showResult(target, found, `PIMS field "${target.field}" is ${found.status === "ambiguous" ? "ambiguous (several candidates)" : "not on the page"}; nothing was written.`);
+        return { ...base, outcome: found.status, strategy: found.strategy || undefined };
+      }
+      let written;
+      try {
+        written = await VetScribe.fill.writeField(found.element, target.text, { kind: spec.kind, mode: spec.mode, format: spec.format, separator: spec.separator, signal: this.signal });
+      } catch (err) {
+        written = { outcome: "error", detail: String(err && err.message) };
+      }
+      if (OK_OUTCOMES.has(written.outcome)) this.undoEntries.push({ target, spec, element: found.element, before: written.before });
+      this.showResult(target, written, this.outcomeMessage(target, written));
+      const outcome = written.outcome === "needs_confirmation" ? "skipped" : written.outcome;
+      return { ...base, outcome, writer: written.writer || undefined, strategy: found.strategy, detail: written.detail ? String(written.detail).slice(0, 500) : undefined };
+    },
+
+    outcomeMessage(target, written) {
+      switch (written.outcome) {
+        case "written": return `Written into "${target.field}" and checked.`;
+        case "appended": return `Added after the existing text in "${target.field}" and checked.`;
+        case "unchanged": return `"${target.field}" already held this text.`;
+        case "needs_confirmation": return `"${target.field}" already has text. Append to it or replace it?`;
+        case "verify_failed": return `Wrote into "${target.field}" but the PIMS did not keep it; copy it instead.`;
+        default: return `Could not write "${target.field}"${written.detail ? ` (${written.detail})` : ""}; copy it instead.`;
+      }
+    },
+
+    showResult(target, result, message) {
+      const ok = OK_OUTCOMES.has(result.outcome);
+      const confirm = result.outcome === "needs_confirmation";
+      const names = target.sections || [target.section];
+      for (const name of names) {
+        this.view.setSectionResult(name, { message, bad: !ok, copyText: ok || confirm ? undefined : target.text, confirm });
+      }
+    },
+
+    /** Clinician answered "append" or "replace" for a field that already held text. */
+    async confirm(section, mode) {
+      const target = planTargets(this.lastPlan ? this.lastPlan.sections : {}, this.map.page_kinds[this.pageKind].write || {}).find((t) => t.section === section);
+      if (!target || !this.lastPlan) return;
+      const why = this.patientMismatch(this.lastPlan);
+      if (why) {
+        this.view.setStatus(`Nothing was filled: ${why}.`, "error");
+        return;
+      }
+      const spec = this.map.page_kinds[this.pageKind].write[target.field];
+      const result = await this.fillOne(target, { ...spec, mode });
+      await this.reportResults(this.lastPlan, [result], crypto.randomUUID());
+    },
+
+    async reportResults(plan, results, key) {
+      if (!results.length) return;
+      const res = await send("encounter.writeback", { encounterId: plan.encounter_id, body: { approval_id: plan.approval_id, idempotency_key: key || `wb-${plan.approval_id}`, results } });
+      if (!res.ok && !res.queued) this.view.setStatus(`Filled, but the companion did not record the result: ${errorText(res)}`, "error");
+    },
+
+    summarise(results) {
+      const good = results.filter((r) => OK_OUTCOMES.has(r.outcome)).length;
+      const bad = results.length - good;
+      this.view.enable({ undo: this.undoEntries.length > 0 });
+      if (!bad) this.view.setStatus(`Filled and verified ${good} field(s). Review, then save in the PIMS yourself.`, "ok");
+      else this.view.setStatus(`Filled ${good} of ${results.length} field(s); ${bad} need attention (see the sections below). Nothing was saved for you.`, "error");
+    },
+
+    /** Put back what each filled field held before the fill (same patient only). */
+    async undo() {
+      if (!this.undoEntries.length) return;
+      if (this.currentPatientKey() !== this.patientKey) {
+        this.view.setStatus("Undo refused: the page shows a different patient now.", "error");
+        return;
+      }
+      let restored = 0;
+      for (const entry of [...this.undoEntries].reverse()) {
+        try {
+          await VetScribe.fill.restoreField(entry.element, entry.before, { kind: entry.spec.kind });
+          restored += 1;
+          this.view.setSectionResult(entry.target.section, { message: `Restored "${entry.target.field}" to what it held before.` });
+        } catch (err) {
+          this.view.setSectionResult(entry.target.section, { message: `Could not restore "${entry.target.field}": ${err.message}`, bad: true });
+        }
+      }
+      this.undoEntries = [];
+      this.view.enable({ undo: false });
+      this.view.setStatus(`Undo: restored ${restored} field(s).`, "ok");
+    },
+
+    /** Copy one section for pasting by hand (the fallback when a field cannot be filled). */
+    async copy(section, text) {
+      try {
+        await navigator.clipboard.writeText(text);
+        this.view.setStatus(`Copied ${sectionLabel(section)}; paste it into the PIMS.`, "ok");
+      } catch (err) {
+        this.view.setStatus(`Copy failed (${err.message}); select the section text and copy it by hand.`, "error");
+      }
+    },
+  });
+
+  VetScribe.content.planTargets = planTargets;
+})();

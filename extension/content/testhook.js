@@ -1,0 +1,59 @@
+/* Test hook for the closed-shadow-root panel. Nothing is exposed to the page: a test sets `testMode` in
+   chrome.storage.local through the service worker, then sends {type:"test.panel", op} to this tab with
+   chrome.tabs.sendMessage (only extension code can). Every call re-checks the flag. Reads return plain data;
+   real clicks and typing are done by the test with page.mouse / page.keyboard at the rect this returns, so the
+   panel is driven the way a user drives it. See extension/content/DESIGN.md. */
+globalThis.VetScribe = globalThis.VetScribe || {};
+VetScribe.content = VetScribe.content || {};
+
+(() => {
+  const MAX_TEXT = 20000;
+
+  function describe(el) {
+    const rect = el.getBoundingClientRect();
+    return {
+      testid: el.getAttribute("data-testid"), tag: el.tagName.toLowerCase(),
+      text: (el.textContent || "").replace(/\s+/g, " ").trim().slice(0, MAX_TEXT),
+      value: "value" in el && typeof el.value === "string" ? el.value.slice(0, MAX_TEXT) : null,
+      disabled: Boolean(el.disabled), checked: el.type === "checkbox" ? el.checked : null,
+      visible: rect.width > 0 && rect.height > 0 && !el.closest("[hidden]"),
+      focused: el.getRootNode().activeElement === el,
+      rect: { x: rect.x, y: rect.y, width: rect.width, height: rect.height },
+      attrs: Object.fromEntries(["aria-expanded", "aria-label", "role", "class"].filter((a) => el.hasAttribute(a)).map((a) => [a, el.getAttribute(a)])),
+    };
+  }
+
+  /** Answer one test operation against the current panel (or say there is none). */
+  async function handle(op) {
+    if ((await chrome.storage.local.get("testMode")).testMode !== true) return { ok: false, error: "testMode is off" };
+    const current = VetScribe.content.current;
+    if (!current) return { ok: false, error: "no panel on this page" };
+    const { frame, session } = current;
+    const find = (id) => frame.byTestId(id);
+    switch (op.action) {
+      case "snapshot":
+        return { ok: true, items: [...frame.shadow.querySelectorAll("[data-testid]")].map(describe), mapId: session.map.id, mapVersion: session.map.version, pageKind: session.pageKind, encounterId: session.encounter && session.encounter.id };
+      case "get": {
+        const el = find(op.testid);
+        return el ? { ok: true, item: describe(el) } : { ok: false, error: `no ${op.testid}` };
+      }
+      case "scrollIntoView": {
+        const el = find(op.testid);
+        if (!el) return { ok: false, error: `no ${op.testid}` };
+        el.scrollIntoView({ block: "center" });
+        return { ok: true, item: describe(el) };
+      }
+      case "hover": {
+        const el = find(op.testid);
+        if (!el) return { ok: false, error: `no ${op.testid}` };
+        const target = op.index != null ? el.children[op.index] : el;
+        target.dispatchEvent(new MouseEvent("mouseenter"));
+        return { ok: true };
+      }
+      default:
+        return { ok: false, error: `unknown action ${op.action}` };
+    }
+  }
+
+  VetScribe.content.testHook = { handle };
+})();

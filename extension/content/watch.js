@@ -1,0 +1,131 @@
+/* Single-page navigation watcher: when the page starts showing another patient, the pending draft is parked
+   (kept in storage.local, never inserted) and the panel starts over for the new patient; coming back to the
+   parked patient offers to resume it. */
+globalThis.VetScribe = globalThis.VetScribe || {};
+VetScribe.content = VetScribe.content || {};
+
+(() => {
+  const { Session, readPatientKey } = VetScribe.content;
+  const DEBOUNCE_MS = 250;
+  const PARKED_KEY = "parkedDrafts";
+
+  /** Storage key for a patient's parked draft: a hash, so the storage index holds no patient id in clear. */
+  async function parkKey(mapId, patientKey) {
+    const bytes = new TextEncoder().encode(`${mapId}\u0000${patientKey}`);
+    const digest = await crypto.subtle.digest("SHA-256", bytes);
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 32);
+  }
+
+  async function readParked() {
+    return (await chrome.storage.local.get(PARKED_KEY))[PARKED_KEY] || {};
+  }
+
+  Object.assign(Session.prototype, {
+    hasWork() {
+      return Boolean(this.draft || this.view.transcriptText().trim());
+    },
+
+    /** Keep the current draft for this patient; it is only ever restored into this patient's panel. */
+    async park() {
+      if (!this.patientKey || !this.hasWork()) return;
+      const key = await parkKey(this.map.id, this.patientKey);
+      const parked = await readParked();
+      parked[key] = {
+        key, mapId: this.map.id, savedAt: Date.now(), encounter: this.encounter, draft: this.draft,
+        revisionId: this.revisionId, revisionSections: this.revisionSections, sections: this.draft ? this.view.sectionTexts() : null,
+        transcript: this.view.transcriptText(), sentTranscript: this.sentTranscript, consentGiven: this.consentGiven,
+      };
+      await chrome.storage.local.set({ [PARKED_KEY]: parked });
+    },
+
+    /** Show the parked drafts that belong to the patient now on the page. */
+    async offerParked() {
+      if (!this.patientKey) return this.view.setParked([]);
+      const key = await parkKey(this.map.id, this.patientKey);
+      const item = (await readParked())[key];
+      this.view.setParked(item ? [item] : []);
+    },
+
+    async resume(key) {
+      const parked = await readParked();
+      const item = parked[key];
+      if (!item || key !== (await parkKey(this.map.id, this.currentPatientKey() || ""))) {
+        this.view.setStatus("That draft belongs to another patient; it was not restored.", "error");
+        return;
+      }
+      Object.assign(this, { encounter: item.encounter, revisionId: item.revisionId, revisionSections: item.revisionSections, sentTranscript: item.sentTranscript || "", consentGiven: item.consentGiven });
+      this.view.setTranscript(item.transcript || "");
+      if (item.draft) {
+        await this.showDraft(item.draft);
+        this.revisionId = item.revisionId;
+        this.revisionSections = item.revisionSections;
+        if (item.sections) this.view.setNote(VetScribe.content.viewModel({ ...item.draft, sections: item.sections }, []));
+      }
+      await this.discard(key, { quiet: true });
+      this.view.setStatus("Parked draft restored. Review it before approving.", "ok");
+    },
+
+    async discard(key, { quiet } = {}) {
+      const parked = await readParked();
+      delete parked[key];
+      await chrome.storage.local.set({ [PARKED_KEY]: parked });
+      this.view.setParked([]);
+      if (!quiet) this.view.setStatus("Parked draft discarded.");
+    },
+
+    /** The page shows another patient (or none): park, clear, and read the new chart. */
+    async patientChanged(pageKind, key) {
+      const hadPatient = Boolean(this.patientKey);
+      await this.park();
+      this.reset();
+      this.view.clearNote();
+      this.view.setTranscript("");
+      this.view.enable({ approve: false, undo: false, generate: true });
+      this.view.setContext(null, []);
+      this.pageKind = pageKind;
+      if (!pageKind || !key) {
+        this.view.setStatus(hadPatient ? "No patient on this page. Any draft was parked, not inserted." : "No patient on this page.");
+        return;
+      }
+      await this.readContext();
+      await this.offerParked();
+      if (hadPatient) this.view.setStatus("Another patient is showing: the previous draft was parked, not inserted.", "ok");
+    },
+  });
+
+  /** Watch DOM changes and SPA navigation; re-check the patient at most every DEBOUNCE_MS. */
+  function watchPatient(session, signal) {
+    let timer = null;
+    let running = false;
+    const check = async () => {
+      timer = null;
+      if (running || session.approving || session.generating || signal.aborted) return schedule();
+      running = true;
+      try {
+        const detected = VetScribe.resolver.detectPageKind(session.map, { root: document });
+        const pageKind = detected ? detected.pageKind : null;
+        const key = pageKind ? readPatientKey(session.map, pageKind) : null;
+        if (key && key === session.patientKey) {
+          session.pageKind = pageKind; // same patient, another view of the record
+        } else if (key !== session.patientKey) {
+          await session.patientChanged(pageKind, key);
+        }
+      } finally {
+        running = false;
+      }
+    };
+    function schedule() {
+      if (!timer && !signal.aborted) timer = setTimeout(check, DEBOUNCE_MS);
+    }
+    const observer = new MutationObserver(schedule);
+    observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    const nav = globalThis.navigation;
+    if (nav && nav.addEventListener) nav.addEventListener("navigatesuccess", schedule, { signal });
+    window.addEventListener("popstate", schedule, { signal });
+    window.addEventListener("hashchange", schedule, { signal });
+    signal.addEventListener("abort", () => { observer.disconnect(); clearTimeout(timer); }, { once: true });
+    return { checkNow: check };
+  }
+
+  VetScribe.content.watchPatient = watchPatient;
+})();
