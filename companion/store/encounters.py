@@ -68,7 +68,8 @@ def _full(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
         "map_version": row["map_version"], "clinician": row["clinician"], "state": row["state"],
         "context": json.loads(row["context_json"]) if row["context_json"] else None,
         "created_at": row["created_at"], "updated_at": row["updated_at"],
-        "transcript": [dict(s) | {"segment_id": s["id"]} for s in segments],
+        "transcript": [{"segment_id": s["id"], "seq": s["seq"], "speaker": s["speaker"], "text": s["text"],
+                        "start_ms": s["start_ms"], "end_ms": s["end_ms"]} for s in segments],
         "latest_revision": _revision(latest),
         "approvals": [
             {"approval_id": a["id"], "revision_id": a["revision_id"],

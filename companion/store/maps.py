@@ -19,11 +19,12 @@ def _digest(body: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def _activate(conn: sqlite3.Connection, map_id: str, version: int, now: str) -> None:
+def _activate(conn: sqlite3.Connection, map_id: str, version: int, now: str, chosen_by: str) -> None:
     conn.execute(
-        "INSERT INTO active_maps(map_id, version, activated_at) VALUES (?, ?, ?)"
-        " ON CONFLICT(map_id) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at",
-        (map_id, version, now),
+        "INSERT INTO active_maps(map_id, version, chosen_by, activated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(map_id) DO UPDATE SET version = excluded.version, chosen_by = excluded.chosen_by,"
+        " activated_at = excluded.activated_at",
+        (map_id, version, chosen_by, now),
     )
 
 
@@ -45,7 +46,7 @@ def install(db: Database, actor: str, body: dict, *, source: str = "admin", acti
                  actor, now),
             )
         if activate:
-            _activate(conn, map_id, version, now)
+            _activate(conn, map_id, version, now, "admin" if source == "admin" else "system")
         if existing is None or activate:
             audit.append(conn, actor, "map.installed", "selector_map", map_id,
                          {"version": version, "source": source, "sha256": digest, "active": activate})
@@ -101,7 +102,7 @@ def rollback(db: Database, actor: str, map_id: str, version: int) -> dict:
         if row is None:
             raise NotFound(f"no selector map '{map_id}' version {version}")
         previous = active_version(conn, map_id)
-        _activate(conn, map_id, version, now)
+        _activate(conn, map_id, version, now, "admin")
         audit.append(conn, actor, "map.rolled_back", "selector_map", map_id, {"from": previous, "to": version})
     return {"id": map_id, "version": version}
 
@@ -115,11 +116,10 @@ def seed_shipped(db: Database, bodies: list[dict]) -> list[dict]:
                 "SELECT 1 FROM selector_maps WHERE map_id = ? AND version = ?", (body["id"], int(body["version"]))
             ).fetchone()
             active = conn.execute(
-                "SELECT m.source, m.version FROM active_maps a JOIN selector_maps m"
-                " ON m.map_id = a.map_id AND m.version = a.version WHERE a.map_id = ?", (body["id"],)
+                "SELECT version, chosen_by FROM active_maps WHERE map_id = ?", (body["id"],)
             ).fetchone()
         if known:
             continue
-        activate = active is None or (active["source"] == "shipped" and active["version"] < int(body["version"]))
+        activate = active is None or (active["chosen_by"] == "system" and active["version"] < int(body["version"]))
         installed.append(install(db, "system", body, source="shipped", activate=activate))
     return installed

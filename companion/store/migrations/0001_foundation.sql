@@ -95,6 +95,7 @@ CREATE TABLE selector_maps (
 CREATE TABLE active_maps (
     map_id        TEXT PRIMARY KEY,
     version       INTEGER NOT NULL,
+    chosen_by     TEXT NOT NULL CHECK (chosen_by IN ('system', 'admin')),
     activated_at  TEXT NOT NULL,
     FOREIGN KEY (map_id, version) REFERENCES selector_maps (map_id, version)
 );
