@@ -3,7 +3,7 @@
 import json
 import sqlite3
 
-from companion.store import audit, maps, states
+from companion.store import audit, maps, pilot, states
 from companion.store.db import Database, utc_now
 from companion.store.errors import Conflict, NotFound
 from companion.store.ids import new_id, request_hash
@@ -105,6 +105,7 @@ def append_transcript(db: Database, actor: str, encounter_id: str, segments: lis
     with db.transaction() as conn:
         row = _load(conn, encounter_id)
         state = states.next_state("append_transcript", row["state"])
+        pilot.require_consent(conn, encounter_id)  # all-party states: no transcript before the client consents
         last = conn.execute(
             "SELECT COALESCE(MAX(seq), 0) FROM transcript_segments WHERE encounter_id = ?", (encounter_id,)
         ).fetchone()[0]

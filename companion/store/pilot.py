@@ -12,14 +12,14 @@ from companion.pilot.settings import PilotSettings, SettingsPatch, apply_patch
 from companion.store import audit
 from companion.store import db as dbmod
 from companion.store.db import Database
-from companion.store.errors import Conflict, InvalidInput, NotFound, StoreError
+from companion.store.errors import Conflict, InvalidInput, NotFound
 
 SETTINGS_KEY = "settings"
 WATERMARK_KEY = "stats_watermark"  # highest approvals.rowid already folded into pilot_note_stats
 
 
-class ConsentRequired(StoreError):
-    """All-party consent applies and nobody has confirmed the client's consent for this encounter."""
+class ConsentRequired(Conflict):
+    """All-party consent applies and nobody has confirmed the client's consent for this encounter (409)."""
 
     code = "consent_required"
 

@@ -51,3 +51,26 @@ def _delete(db: Database, actor: str, cutoff: str, days: int) -> dict:
                   "engine_outputs": engine}
         audit.append(conn, actor, "retention.purged", "store", "transcripts", result)
     return result
+
+
+AUTOPURGE_EVERY_S = 3600
+LAST_AUTOPURGE_KEY = "last_autopurge"
+
+
+def maybe_autopurge(db: Database) -> dict | None:
+    """Purge when automatic purging is on and the last automatic run is over an hour old; cheap otherwise."""
+    settings = pilot_store.get_settings(db)
+    if not settings.auto_purge:
+        return None
+    now = datetime.fromisoformat(dbmod.utc_now())
+    with db.reading() as conn:
+        row = conn.execute("SELECT value_json FROM pilot_settings WHERE key = ?", (LAST_AUTOPURGE_KEY,)).fetchone()
+    if row is not None and (now - datetime.fromisoformat(row["value_json"].strip('"'))).total_seconds() < AUTOPURGE_EVERY_S:
+        return None
+    with db.transaction() as conn:
+        conn.execute(
+            "INSERT INTO pilot_settings(key, value_json, updated_by, updated_at) VALUES (?, ?, 'auto', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at",
+            (LAST_AUTOPURGE_KEY, f'"{now.isoformat()}"', now.isoformat()),
+        )
+    return purge(db, "auto")

@@ -1,0 +1,145 @@
+"""Admin pilot routes: dashboard data, settings, purge, blind review; plus the static dashboard at /admin."""
+
+from datetime import date
+from importlib import resources
+
+from aiohttp import web
+from pydantic import Field, model_validator
+
+from companion.api.models.common import Strict
+from companion.api.spec import Call, Route
+from companion.pilot import service
+from companion.pilot.blind_review import Comparison, Rating
+from companion.pilot.service import BlindReviewExport, DashboardData, PilotReport
+from companion.pilot.settings import PilotSettings, SettingsPatch
+from companion.store import pilot as pilot_store
+from companion.store import pilot_retention
+from companion.store.errors import NotFound
+
+STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".md": "text/plain"}
+STATIC_FILES = {"admin.html", "admin.js", "admin.css", "uPlot.iife.min.js", "uPlot.min.css", "uPlot.LICENSE.md"}
+
+
+class WindowQuery(Strict):
+    """An inclusive window of clinic-local days; both ends optional."""
+
+    date_from: date | None = Field(default=None, alias="from")
+    date_to: date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "WindowQuery":
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("'to' is before 'from'")
+        return self
+
+
+class BlindReviewRequest(WindowQuery):
+    """Which approved notes to draw the blind review from."""
+
+
+class RatingsImport(Strict):
+    """The reviewer's ratings for coded notes."""
+
+    ratings: list[Rating] = Field(min_length=1, max_length=100)
+
+
+class PurgeRequest(Strict):
+    """Purge now; `retention_days` overrides the setting for this run only (it can only be 1 day or more)."""
+
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class PurgeResult(Strict):
+    """What a purge removed."""
+
+    cutoff: str
+    retention_days: int
+    encounters: int
+    segments: int
+    engine_outputs: int
+
+
+def _static(name: str) -> web.HTTPOk:
+    if name not in STATIC_FILES:
+        raise NotFound("no such dashboard file")
+    data = resources.files("companion.pilot").joinpath("static", name).read_bytes()
+    suffix = name[name.rindex("."):]
+    # The route wrapper serialises pydantic models only; a success HTTPException is aiohttp's way to answer
+    # with a ready-made body from inside it.
+    return web.HTTPOk(body=data, content_type=STATIC_TYPES[suffix],
+                      headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
+                               "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"})
+
+
+async def admin_page(call: Call) -> None:
+    """The admin dashboard page (static; its data needs an admin token)."""
+    raise _static("admin.html")
+
+
+async def admin_static(call: Call) -> None:
+    """Scripts and styles of the dashboard."""
+    raise _static(call.params["name"])
+
+
+async def dashboard(call: Call) -> DashboardData:
+    """Everything the dashboard shows for a window."""
+    await call.db(pilot_retention.maybe_autopurge)
+    return await call.db(service.dashboard, call.query.date_from, call.query.date_to)
+
+
+async def report(call: Call) -> PilotReport:
+    """Metrics and scorecard for a window (the numbers of `vetscribe pilot report`)."""
+    return await call.db(service.pilot_report, call.query.date_from, call.query.date_to)
+
+
+async def get_settings(call: Call) -> PilotSettings:
+    """Consent, retention, baseline, time zone and thresholds."""
+    return await call.db(pilot_store.get_settings)
+
+
+async def update_settings(call: Call) -> PilotSettings:
+    """Change settings; a consent rule looser than the state's is refused (422)."""
+    return await call.db(pilot_store.update_settings, call.actor, call.body)
+
+
+async def purge(call: Call) -> PurgeResult:
+    """Purge transcripts older than the retention limit now."""
+    result = await call.db(pilot_retention.purge, call.actor, retention_days=call.body.retention_days)
+    return PurgeResult.model_validate(result)
+
+
+async def export_blind_review(call: Call) -> BlindReviewExport:
+    """Export 5 AI and 5 manual notes, de-identified and shuffled."""
+    return await call.db(service.export_blind_review, call.actor, call.body.date_from, call.body.date_to)
+
+
+async def import_ratings(call: Call) -> Comparison:
+    """Import the reviewer's 1-10 ratings; returns the AI-versus-manual comparison."""
+    return await call.db(service.import_ratings, call.actor, call.params["id"], call.body.ratings)
+
+
+async def blind_review_result(call: Call) -> Comparison:
+    """The comparison for a review's ratings so far."""
+    return await call.db(service.review_comparison, call.params["id"])
+
+
+ROUTES = [
+    Route("GET", "/admin", admin_page, "Admin dashboard page", role=None, tags=["admin"]),
+    Route("GET", "/admin/static/{name}", admin_static, "Admin dashboard assets", role=None, tags=["admin"]),
+    Route("GET", "/v1/admin/pilot/dashboard", dashboard, "Pilot dashboard data", role="admin", query=WindowQuery,
+          response=DashboardData, tags=["admin"]),
+    Route("GET", "/v1/admin/pilot/report", report, "Pilot metrics and scorecard", role="admin", query=WindowQuery,
+          response=PilotReport, tags=["admin"]),
+    Route("GET", "/v1/admin/pilot/settings", get_settings, "Pilot settings", role="admin", response=PilotSettings,
+          tags=["admin"]),
+    Route("POST", "/v1/admin/pilot/settings", update_settings, "Change pilot settings", role="admin",
+          body=SettingsPatch, response=PilotSettings, tags=["admin"]),
+    Route("POST", "/v1/admin/pilot/purge", purge, "Purge old transcripts now", role="admin", body=PurgeRequest,
+          response=PurgeResult, tags=["admin"]),
+    Route("POST", "/v1/admin/pilot/blind-reviews", export_blind_review, "Export a blind review", role="admin",
+          body=BlindReviewRequest, response=BlindReviewExport, status=201, tags=["admin"]),
+    Route("POST", "/v1/admin/pilot/blind-reviews/{id}/ratings", import_ratings, "Import blind-review ratings",
+          role="admin", body=RatingsImport, response=Comparison, tags=["admin"]),
+    Route("GET", "/v1/admin/pilot/blind-reviews/{id}", blind_review_result, "Blind-review comparison",
+          role="admin", response=Comparison, tags=["admin"]),
+]

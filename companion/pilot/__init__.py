@@ -1,0 +1,1 @@
+"""Pilot and governance: consent rules, retention, pilot metrics, scorecard, blind review, admin dashboard."""
