@@ -75,11 +75,11 @@ def default_url(smap: SelectorMap) -> str:
     return f"https://{host}{path if path.startswith('/') else '/' + path}"
 
 
-def _check_kind(page, map_json: dict, kind: str, map_id: str) -> KindCheck:
+def _check_kind(page, map_json: dict, kind: str, smap: SelectorMap) -> KindCheck:
     raw = chromium_helpers.js_call(page, "(m, k) => VetScribe.resolver.checkPageKind(m, k)", map_json, kind)
     parsed = None
     if raw["fragments"]:
-        parsed = parse_context(map_id, raw["fragments"]).model_dump(mode="json", exclude_defaults=True)
+        parsed = parse_context(smap.id, raw["fragments"], selector_map=smap).model_dump(mode="json", exclude_defaults=True)
     return KindCheck(kind, raw["steps"], raw["write"], raw["context"], raw["fragments"], parsed, raw["ms"])
 
 
@@ -97,7 +97,7 @@ def check_open_page(page, smap: SelectorMap, *, page_kind: str | None = None) ->
     else:
         kinds = list(smap.page_kinds)  # nothing detected: show every kind so the admin sees what failed
     result = CheckResult(smap.id, smap.version, url, bool(matches), detected)
-    result.kinds = [_check_kind(page, map_json, kind, smap.id) for kind in kinds]
+    result.kinds = [_check_kind(page, map_json, kind, smap) for kind in kinds]
     return result
 
 

@@ -136,6 +136,9 @@ def _css_findings(path: str, css: str) -> list[Finding]:
         if looks_generated(cls.replace("\\", "")):
             out.append(Finding(path, f"class '{cls}' looks generated and may change with the next release; "
                                "prefer a test id, name, label or role", "warning", "lint.generated_class"))
+    if re.search(r"#[\w-]*\d{3,}", css):
+        out.append(Finding(path, "an id with a long number in it may change; consider an id_prefix locator",
+                           "warning", "lint.numeric_id"))
     if len(_POSITIONAL.findall(css)) >= 2 or css.count(">") >= 4:
         out.append(Finding(path, "long positional CSS path breaks when the layout changes", "warning",
                            "lint.positional_css"))

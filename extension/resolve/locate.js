@@ -104,7 +104,7 @@ VetScribe.resolver.locate = (() => {
     }
   }
 
-  /** Every element the locator matches: {elements, error?}. Never throws on a bad map entry. */
+  /** Every element the locator matches: {elements, error?, several?} (several: its scope was ambiguous). Never throws on a bad map entry. */
   function findAll(locator, root, depth = 0) {
     if (depth > MAX_WITHIN_DEPTH) return { elements: [], error: "within nested too deep" };
     try {
@@ -114,7 +114,8 @@ VetScribe.resolver.locate = (() => {
       if (locator.within) {
         const outer = findAll(locator.within, scope, depth + 1);
         if (outer.elements.length !== 1) {
-          return { elements: [], error: `within matched ${outer.elements.length}${outer.error ? ": " + outer.error : ""}` };
+          return { elements: [], several: outer.elements.length > 1 || !!outer.several,
+            error: `within matched ${outer.elements.length}${outer.error ? ": " + outer.error : ""}` };
         }
         scope = outer.elements[0];
       }

@@ -17,7 +17,7 @@ VetScribe.resolver = VetScribe.resolver || {};
     let sawSeveral = false;
     const locators = (fieldSpec && fieldSpec.locators) || [];
     for (let i = 0; i < locators.length; i++) {
-      const { elements, error } = locate.findAll(locators[i], root);
+      const { elements, error, several } = locate.findAll(locators[i], root);
       const entry = { index: i, strategy: locate.strategyOf(locators[i]), count: elements.length };
       if (error) entry.error = error;
       tried.push(entry);
@@ -25,7 +25,7 @@ VetScribe.resolver = VetScribe.resolver || {};
         return { status: "found", element: elements[0], strategy: entry.strategy, locatorIndex: i, score: 1,
           runnerUp: null, tried };
       }
-      if (elements.length > 1) sawSeveral = true; // several matches is a miss: never guess between them
+      if (elements.length > 1 || several) sawSeveral = true; // several matches is a miss: never guess between them
     }
     let fb = null;
     if (fieldSpec && fieldSpec.fingerprint) {
