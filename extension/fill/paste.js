@@ -1,0 +1,23 @@
+/* Synthetic `paste` with a DataTransfer: ProseMirror/TipTap, Draft.js, CKEditor 5, Quill 2 and Lexical all run
+   their clipboard pipeline on it, so it works where the editor instance is out of reach. text/html (format
+   "html") is built from escaped text only; editors still pass it through their own schema. */
+(() => {
+  const VS = (globalThis.VetScribe = globalThis.VetScribe || {});
+  const F = (VS.fill = VS.fill || {});
+  F.writers = F.writers || {};
+
+  async function write(el, text, ctx) {
+    const root = F.util.editableRoot(el);
+    if (!root) return F.NOT_MINE;
+    const data = ctx.append ? ctx.insertText : text;
+    F.writers.beforeinput.placeSelection(root, ctx.append);
+    const dt = new DataTransfer();
+    dt.setData("text/plain", data);
+    if (ctx.format === "html") dt.setData("text/html", F.util.linesToHtml(data));
+    const handled = !root.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true, composed: true }));
+    if (!handled) throw new Error("editor ignored paste");
+    return { via: "paste" };
+  }
+
+  F.writers.paste = { name: "paste", write };
+})();

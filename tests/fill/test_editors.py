@@ -1,0 +1,112 @@
+"""Rich-editor writers against the real CKEditor 5, TinyMCE, Quill 2, Lexical and TipTap builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import LABS, WRITE_JS
+
+pytestmark = pytest.mark.browser
+
+API_WRITER = {"ckeditor5": "ckeditor5", "tinymce": "tinymce", "quill": "quill", "lexical": "lexical", "tiptap": "prosemirror"}
+NOTE = "Bright, alert and responsive.\n\nHR 120 bpm, RR 24.\nLungs clear on both sides."
+HOSTILE = (
+    "<img src=x onerror=\"window.__tripwire='img'\">\n"
+    "<script>window.__tripwire='script'</script>\n"
+    "<svg onload=\"window.__tripwire='svg'\"></svg> & \u202e reversed \u200b"
+)
+
+
+def write(page, text, **opts):
+    return page.evaluate(WRITE_JS, [text, opts])
+
+
+def read(page):
+    return page.evaluate("window.__lab.read()")
+
+
+def seed(page, name, text):
+    """Put clinician text into the editor through its own API (HTML for the HTML-native editors)."""
+    value = text if name == "lexical" else "".join(f"<p>{line}</p>" for line in text.split("\n"))
+    page.evaluate("(v) => window.__lab.seed(v)", value)
+    assert read(page)["text"] == text
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_replace_writes_multi_paragraph_text_through_editor_api(lab, name):
+    page = lab(name)
+    result = write(page, NOTE)
+    assert result["outcome"] == "written", result
+    assert result["writer"] == API_WRITER[name]
+    assert read(page)["text"] == NOTE
+    assert result["after"] == NOTE
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_append_keeps_existing_text_and_adds_separator(lab, name):
+    page = lab(name)
+    seed(page, name, "Existing vet note")
+    result = write(page, "Plan: recheck in 2 weeks.", mode="append")
+    assert result["outcome"] == "appended", result
+    assert result["before"] == "Existing vet note"
+    assert read(page)["text"] == "Existing vet note\n\nPlan: recheck in 2 weeks."
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_ask_refuses_to_touch_a_field_that_holds_text(lab, name):
+    page = lab(name)
+    seed(page, name, "Vet typed this")
+    result = write(page, "Draft", mode="ask")
+    assert result["outcome"] == "needs_confirmation"
+    assert read(page)["text"] == "Vet typed this"
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_restore_brings_back_previous_content(lab, name):
+    page = lab(name)
+    seed(page, name, "Old line one\nOld line two")
+    result = write(page, NOTE)
+    assert result["outcome"] == "written"
+    restored = page.evaluate("(r) => VetScribe.fill.restoreField(window.__lab.target(), r)", result["restore"])
+    assert restored["outcome"] == "restored", restored
+    assert read(page)["text"] == "Old line one\nOld line two"
+
+
+@pytest.mark.parametrize("fmt", ["plain", "html"])
+@pytest.mark.parametrize("name", LABS)
+def test_hostile_text_stays_inert_text(lab, name, fmt):
+    page = lab(name)
+    result = write(page, HOSTILE, format=fmt)
+    assert result["outcome"] == "written", result
+    got = read(page)
+    assert got["text"] == HOSTILE
+    assert "<img" not in got["html"] and "<script" not in got["html"] and "<svg" not in got["html"]
+    page.wait_for_timeout(50)  # give an injected onerror/onload its chance to fire
+    assert page.evaluate("window.__tripwire") is None
+    frames_with_payload = page.evaluate(
+        """() => [document, ...[...document.querySelectorAll('iframe')].map((f) => f.contentDocument)]
+             .filter((d) => d && (d.querySelector('img[src="x"], svg[onload]')
+               || [...d.scripts].some((s) => s.text.includes('__tripwire')))).length"""
+    )
+    assert frames_with_payload == 0
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_a_writer_that_throws_falls_through_to_the_next(lab, name):
+    page = lab(name)
+    page.evaluate("window.__lab.breakApi()")
+    result = write(page, NOTE)
+    first = result["detail"]["attempts"][0]
+    assert first["writer"] == API_WRITER[name] and "broken editor" in first.get("error", "")
+    assert result["outcome"] == "written", result
+    assert result["writer"] in ("beforeinput", "paste", "exec-command")
+    assert read(page)["text"] == NOTE
+
+
+def test_quill_without_a_page_global_falls_back_to_paste(lab):
+    page = lab("quill")
+    page.evaluate("window.__lab.hideGlobal()")
+    result = write(page, NOTE)
+    assert result["outcome"] == "written", result
+    assert result["writer"] != "quill"
+    assert read(page)["text"] == NOTE
