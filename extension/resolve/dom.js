@@ -151,7 +151,12 @@ VetScribe.resolver.dom = (() => {
   /** The closest visible-text caption before the element within a few ancestor levels (for fingerprints). */
   function nearText(el) {
     let boundary = el;
-    for (let i = 0; i < NEAR_TEXT_LEVELS && boundary.parentElement; i++) boundary = boundary.parentElement;
+    for (let i = 0; i < NEAR_TEXT_LEVELS; i++) {
+      const up = boundary.parentNode; // may be a ShadowRoot: its children are still the element's neighbours
+      if (!up || up.nodeType === 9) break;
+      boundary = up;
+      if (up.nodeType === 11) break;
+    }
     const walker = docOf(el).createTreeWalker(boundary, NodeFilter.SHOW_TEXT);
     walker.currentNode = el;
     for (let n = walker.previousNode(), steps = 0; n && steps < 200; n = walker.previousNode(), steps++) {

@@ -33,6 +33,7 @@ VetScribe.resolver.similarity = (() => {
     return /^[A-Za-z]{5,8}$/.test(cls) && caps >= 3;
   }
   const MAX_CANDIDATES = 4000;
+  const CONTAINED = 0.8;
 
   function testIdOf(el) {
     for (const attr of TEST_ID_ATTRS) {
@@ -110,7 +111,10 @@ VetScribe.resolver.similarity = (() => {
     let shared = 0;
     for (const t of tx) if (ty.has(t)) shared++;
     const dice = tx.size + ty.size ? (2 * shared) / (tx.size + ty.size) : 0;
-    return Math.max(ratio, dice);
+    // every word of one inside the other ("Plan" in "Treatment Plan", "plan" in "soapPlanText"): a rename
+    // that kept the meaning
+    const contained = shared && shared === Math.min(tx.size, ty.size) ? CONTAINED : 0;
+    return Math.max(ratio, dice, contained);
   }
 
   function setSimilarity(a, b) {
