@@ -9,10 +9,8 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
   // order matters
   const MATCH_FILES = ["resolve/dom.js", "resolve/locate.js", "resolve/similarity.js", "resolve/resolver.js", "content/match.js"];
   // order matters
-  // The fill engine's files (extension/fill/, owned by the fill engine), then this shell's.
-  const FILL_FILES = ["fill/index.js"];
-  const APP_FILES = [
-    ...FILL_FILES,
+  // This shell's files; the fill engine's ordered list (fill/files.json, owned by the fill engine) goes first.
+  const SHELL_FILES = [
     "content/dom.js",
     "panel/style.js",
     "panel/render.js",
@@ -23,6 +21,21 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     "content/testhook.js",
     "content/app.js",
   ];
+  let appFiles = null;
+
+  /** Fill engine files (its own ordered list) followed by the shell's. */
+  async function appFileList() {
+    if (appFiles) return appFiles;
+    let fill = ["fill/index.js"];
+    try {
+      const listed = await (await fetch(chrome.runtime.getURL("fill/files.json"))).json();
+      fill = listed.filter((f) => typeof f === "string" && /^fill\/[\w.-]+\.js$/.test(f));
+    } catch (err) {
+      console.warn("VetScribe: fill/files.json unreadable; loading fill/index.js only", err && err.message);
+    }
+    appFiles = [...fill, ...SHELL_FILES];
+    return appFiles;
+  }
   const PICKER_FILES = ["resolve/propose.js", "content/dom.js", "admin/picker.js"];
   const existing = new Map();
 
@@ -62,7 +75,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     const mapId = await call(target, (entries) => globalThis.VetScribe.content.matchLocation(entries), [maps.map(({ id, map }) => ({ id, map }))]);
     if (!mapId) return { matched: false, reason: "no_match" };
     const entry = maps.find((m) => m.id === mapId);
-    await inject(target, APP_FILES);
+    await inject(target, await appFileList());
     await call(target, (e, settings) => globalThis.VetScribe.content.start(e, settings), [entry, await appSettings()]);
     return { matched: true, mapId, version: entry.version };
   }
@@ -81,5 +94,5 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     await call(target, (entries) => globalThis.VetScribe.picker.start(entries), [maps]);
   }
 
-  Object.assign(bg, { onPageHello, startPicker, MATCH_FILES, APP_FILES });
+  Object.assign(bg, { onPageHello, startPicker, MATCH_FILES, appFileList });
 })();

@@ -13,7 +13,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
   /** Test hook transport: a test (via the service worker) drives the panel in one tab. See content/DESIGN.md. */
   async function testPanel(tabId, op) {
     if (!(await bg.isTestMode())) throw new Error("testMode is off");
-    return chrome.tabs.sendMessage(tabId, { type: "test.panel", op });
+    return chrome.tabs.sendMessage(tabId, { type: "test.panel", op }).catch((err) => ({ ok: false, error: String(err && err.message) }));
   }
 
   async function startUp() {

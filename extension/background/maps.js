@@ -7,7 +7,12 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
   const bg = globalThis.VetScribeBg;
   const KEY = "mapsCache";
   const FRESH_MS = 5000;
-  const DYNAMIC_SCRIPT_ID = "vetscribe-boot-admin-maps";
+  // The same three content scripts the manifest declares for the shipped hosts (keep in step with manifest.json).
+  const DYNAMIC_SCRIPTS = [
+    { id: "vetscribe-fill-bridge", js: ["fill/bridge.js"], runAt: "document_start" },
+    { id: "vetscribe-page-bridge", js: ["page/editor-bridge.js"], runAt: "document_start", world: "MAIN" },
+    { id: "vetscribe-boot", js: ["content/boot.js"], runAt: "document_idle" },
+  ];
   // Hosts the manifest already grants; anything else needs an optional permission granted at runtime.
   const SHIPPED_PATTERNS = ["*://*.ezyvet.com/*", "*://*.shepherd.vet/*", "*://*.covetrus.com/*"];
   let refreshing = null;
@@ -79,10 +84,11 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     for (const pattern of wanted) {
       if (await chrome.permissions.contains({ origins: [pattern] })) granted.push(pattern);
     }
-    const existing = await chrome.scripting.getRegisteredContentScripts({ ids: [DYNAMIC_SCRIPT_ID] });
-    if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: [DYNAMIC_SCRIPT_ID] });
+    const ids = DYNAMIC_SCRIPTS.map((s) => s.id);
+    const existing = await chrome.scripting.getRegisteredContentScripts({ ids });
+    if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
     if (!granted.length) return;
-    await chrome.scripting.registerContentScripts([{ id: DYNAMIC_SCRIPT_ID, matches: granted, js: ["content/boot.js"], runAt: "document_idle", persistAcrossSessions: true }]);
+    await chrome.scripting.registerContentScripts(DYNAMIC_SCRIPTS.map((s) => ({ ...s, matches: granted, persistAcrossSessions: true })));
   }
 
   /** Per map: which extra host patterns it needs and whether each is granted (for the options page). */

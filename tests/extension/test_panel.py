@@ -1,0 +1,60 @@
+"""The panel mounts on a replica PIMS page, reads the chart through the shipped map, and stays sealed from the
+page (closed shadow root; nothing of it readable by page scripts)."""
+
+import pytest
+
+from tests.extension.harness import Panel, poll
+
+
+@pytest.fixture()
+def ezyvet_page(paired, replicas):
+    page = paired.context.new_page()
+    page.goto(replicas.url("ezyvet"))
+    yield page
+    page.close()
+
+
+def test_panel_mounts_and_reads_context(paired, ezyvet_page):
+    panel = Panel(paired, ezyvet_page)
+    snap = panel.wait_mounted()
+    assert snap["mapId"] == "ezyvet"
+    ids = {item["testid"] for item in snap["items"]}
+    assert {"scribe-panel", "scribe-context", "scribe-transcript", "scribe-generate", "scribe-approve", "scribe-status",
+            "scribe-undo", "scribe-flags", "scribe-consent"} <= ids
+    patient = ezyvet_page.evaluate("() => window.__replica.patient()")
+    context = panel.wait_for("scribe-context", lambda item: "Patient ID" in item["text"], message="context read")
+    assert str(patient["id"]) in context["text"] if isinstance(patient, dict) and "id" in patient else context["text"]
+    assert panel.get("scribe-approve")["disabled"] is True
+
+
+def test_page_cannot_read_the_panel(paired, ezyvet_page):
+    panel = Panel(paired, ezyvet_page)
+    panel.wait_mounted()
+    panel.wait_for("scribe-status", lambda item: item["text"] and item["text"] != "Starting…")
+    seen = ezyvet_page.evaluate("""() => {
+        const host = document.querySelector('vetscribe-panel');
+        return {host: Boolean(host), shadow: host ? host.shadowRoot : 'none', text: document.body.innerText,
+                testids: document.querySelectorAll('[data-testid^="scribe-"]').length,
+                vs: typeof window.VetScribe, bg: typeof window.VetScribeBg};
+    }""")
+    assert seen["host"] is True and seen["shadow"] is None
+    assert seen["testids"] == 0 and seen["vs"] == "undefined" and seen["bg"] == "undefined"
+    assert panel.status() not in seen["text"]
+
+
+def test_panel_collapses_and_moves_by_keyboard(paired, ezyvet_page):
+    panel = Panel(paired, ezyvet_page)
+    panel.wait_mounted()
+    before = panel.get("scribe-panel")["rect"]
+    panel.click("scribe-move")
+    ezyvet_page.keyboard.press("ArrowLeft")
+    ezyvet_page.keyboard.press("ArrowDown")
+    after = poll(lambda: (r := panel.get("scribe-panel")["rect"]) != before and r, message="panel moved")
+    assert after["x"] < before["x"] and after["y"] > before["y"]
+    ezyvet_page.keyboard.press("Tab")  # focus moves within the panel, keyboard only
+    panel.click("scribe-collapse")
+    collapsed = panel.get("scribe-collapse")
+    assert collapsed["attrs"]["aria-expanded"] == "false"
+    assert panel.get("scribe-transcript")["visible"] is False
+    panel.click("scribe-collapse")
+    assert panel.get("scribe-transcript")["visible"] is True
