@@ -1,0 +1,87 @@
+"""Practice-editable note templates: headings, body-system order, normal phrases, undiscussed-system policy."""
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from companion.notes.errors import TemplateError
+
+KNOWN_SYSTEMS = ("general", "eyes", "ears", "nose_throat", "oral", "lymph_nodes", "cardiovascular", "respiratory",
+                 "abdomen", "urogenital", "musculoskeletal", "integument", "neurologic")
+SECTION_KEYS = ("subjective", "objective", "assessment", "plan")
+
+
+class Template(BaseModel):
+    """A practice's note template, validated."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    headings: dict[str, str]
+    body_systems: list[str] = Field(min_length=1)
+    system_labels: dict[str, str] = Field(default_factory=dict)
+    normal_phrases: dict[str, str] = Field(default_factory=dict)
+    undiscussed_systems: Literal["omit", "not_examined"] = "omit"
+    not_examined_phrase: str = "Not examined/discussed"
+    exam_in_objective: bool = Field(default=True, description="Also write exam lines into the Objective text; "
+                                                              "exam_<system> sections are always produced.")
+    required: list[str] = Field(default_factory=list, description="Items reported in Note.missing when absent.")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Template":
+        unknown = [s for s in self.body_systems if s not in KNOWN_SYSTEMS]
+        if unknown:
+            raise ValueError(f"unknown body system(s) {unknown}; known: {list(KNOWN_SYSTEMS)}")
+        if len(set(self.body_systems)) != len(self.body_systems):
+            raise ValueError("body_systems lists a system twice")
+        missing = [k for k in SECTION_KEYS if k not in self.headings]
+        if missing:
+            raise ValueError(f"headings lacks {missing}")
+        return self
+
+    def label(self, system: str) -> str:
+        """Display label of a body system."""
+        return self.system_labels.get(system) or system.replace("_", " ").capitalize()
+
+
+@lru_cache(maxsize=1)
+def default_template() -> Template:
+    """The shipped default template."""
+    text = resources.files("companion.notes.data").joinpath("default_template.json").read_text("utf-8")
+    return Template.model_validate_json(text)
+
+
+def load_template(source: "str | Path | dict | Template | None") -> Template:
+    """Load a template from a path, a dict or a `Template`; None gives the default. Raises `TemplateError`."""
+    if source is None:
+        return default_template()
+    if isinstance(source, Template):
+        return source
+    if isinstance(source, dict):
+        return _validate(source, "template")
+    path = Path(source)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise TemplateError(f"Template file {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"Template file {path} cannot be read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise TemplateError(f"Template file {path} is not valid JSON: {exc.msg} at line {exc.lineno}.") from None
+    return _validate(data, str(path))
+
+
+def _validate(data, where: str) -> Template:
+    if not isinstance(data, dict):
+        raise TemplateError(f"{where}: a template must be a JSON object.")
+    merged = {**default_template().model_dump(), **data} if "id" in data else data
+    try:
+        return Template.model_validate(merged)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'template'}: {e['msg']}" for e in exc.errors())
+        raise TemplateError(f"{where} is not a valid template: {problems}") from None
