@@ -32,7 +32,7 @@ export async function build() {
     jsx: "automatic",
     loader: { ".css": "css", ".svg": "text" },
     define: { "process.env.NODE_ENV": '"production"' },
-    minify: false,
+    minify: true,
     sourcemap: false,
     legalComments: "none",
     logLevel: "warning",

@@ -52,7 +52,8 @@ function recordSaves() {
 /**
  * Install window.__replica. `hooks` gives read(field) → text through the editor's own API (null when the field
  * is not on the page), readHtml(field), patient() → the patient on screen (or null), fields() → names present,
- * editor(field) → the library instance, isReady() → true once late content has rendered.
+ * editor(field) → the library instance, element(field) → the element a map should resolve for the field
+ * (found through the editor's own API), isReady() → true once late content has rendered.
  */
 export function installReplica(hooks) {
   recordSaves();
@@ -64,6 +65,8 @@ export function installReplica(hooks) {
     patient: () => hooks.patient(),
     fields: () => hooks.fields(),
     editor: (field) => (hooks.editor ? hooks.editor(field) : null),
+    element: (field) => (hooks.element ? hooks.element(field) : null),
+    kind: (field) => (hooks.kind ? hooks.kind(field) : null),
     isReady: () => hooks.isReady(),
     saveClicks: () => saveClicks.length,
     saveClickLog: () => saveClicks.slice(),

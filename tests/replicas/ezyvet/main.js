@@ -6,6 +6,9 @@ import { appPath, config, installReplica, navigate, randomSuffix } from "../comm
 import { PATIENTS, findPatient } from "./patients.js";
 import "./style.css";
 
+// ezyVet pages carry jQuery as a global; so does the replica.
+window.jQuery = window.$ = $;
+
 // Every id/class/test id/label the drift variant changes, in one place.
 const NAMES = config.drift
   ? {
@@ -169,6 +172,8 @@ function boot() {
     patient: () => (current ? { ...current } : null),
     fields: () => (commentsBox() ? ["note", "summary"] : []),
     editor: (name) => (name === "note" ? commentsBox() : null),
+    kind: (name) => (name === "note" && commentsBox() ? "textarea" : null),
+    element: (name) => (name === "note" ? commentsBox() : null),
     isReady: () => true,
   });
   route();

@@ -40,6 +40,7 @@ export function CkField({ name, label, id, className }) {
       unregister = register(name, {
         kind: "ckeditor5",
         instance,
+        element: () => instance.ui.getEditableElement(),
         read: () => htmlToText(instance.getData()),
         readHtml: () => instance.getData(),
       });
@@ -69,6 +70,7 @@ export function QuillField({ name, label, id, className }) {
     const unregister = register(name, {
       kind: "quill",
       instance: quill,
+      element: () => quill.root,
       read: () => quill.getText().replace(/\n$/, ""),
       readHtml: () => quill.getSemanticHTML(),
     });
@@ -89,12 +91,15 @@ export function QuillField({ name, label, id, className }) {
 /** A textarea whose value lives in React state: writes that bypass React are reverted on the next render. */
 export function ControlledTextarea({ name, label, id, value, onChange, rows = 3 }) {
   const latest = useRef(value);
+  const box = useRef(null);
   latest.current = value;
-  useEffect(() => register(name, { kind: "react-textarea", read: () => latest.current, readHtml: () => latest.current }), [name]);
+  useEffect(() => register(name, {
+    kind: "react-textarea", read: () => latest.current, readHtml: () => latest.current, element: () => box.current,
+  }), [name]);
   return (
     <div className="exam-row">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} name={name} rows={rows} value={value} onChange={(e) => onChange(name, e.target.value)} />
+      <textarea ref={box} id={id} name={name} rows={rows} value={value} onChange={(e) => onChange(name, e.target.value)} />
     </div>
   );
 }

@@ -173,6 +173,7 @@ installReplica({
   fields: () => Object.keys(EDITORS).sort(),
   editor: (name) => (EDITORS[name] ? EDITORS[name].instance || null : null),
   kind: (name) => (EDITORS[name] ? EDITORS[name].kind : null),
+  element: (name) => (EDITORS[name] ? EDITORS[name].element() : null),
   isReady: () => formReady && ["subjective", "objective", "assessment", "plan", "exam_oral"].every((f) => EDITORS[f]),
 });
 createRoot(document.getElementById("root")).render(<App />);

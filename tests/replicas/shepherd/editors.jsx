@@ -31,6 +31,7 @@ export function TipTapNote({ name, attributes }) {
     const unregister = register(name, {
       kind: "tiptap",
       instance: editor,
+      element: () => editor.view.dom,
       read: () => editor.getText({ blockSeparator: "\n" }),
       readHtml: () => editor.getHTML(),
     });
@@ -50,7 +51,7 @@ export function LexicalField({ name, attributes }) {
     editor.setRootElement(host.current);
     const unregisterText = registerRichText(editor);
     const read = () => editor.getEditorState().read(() => $getRoot().getChildren().map((c) => c.getTextContent()).join("\n"));
-    const unregister = register(name, { kind: "lexical", instance: editor, read, readHtml: () => host.current.innerHTML });
+    const unregister = register(name, { kind: "lexical", instance: editor, element: () => editor.getRootElement(), read, readHtml: () => host.current.innerHTML });
     return () => {
       unregister();
       unregisterText();
@@ -72,6 +73,7 @@ export function TinyMceFrame({ name, frameTestId, drift }) {
     return register(name, {
       kind: "tinymce",
       get instance() { return tiny(); },
+      element: () => (tiny() ? tiny().getElement() : null),
       read: () => (tiny() ? htmlToText(tiny().getContent()) : null),
       readHtml: () => (tiny() ? tiny().getContent() : null),
     });

@@ -154,6 +154,8 @@ installReplica({
   patient: () => (shown ? { ...shown.patient, page: shown.page } : null),
   fields: () => Object.keys(EDITORS).sort(),
   editor: (name) => (EDITORS[name] ? EDITORS[name].instance || null : null),
+  kind: (name) => (EDITORS[name] ? EDITORS[name].kind : null),
+  element: (name) => (EDITORS[name] ? EDITORS[name].element() : null),
   isReady: () => ready && (shown && shown.page === "discharge" ? Boolean(EDITORS.plan && EDITORS.plan.instance) : Boolean(EDITORS.note)),
 });
 Modal.setAppElement("#root");

@@ -1,0 +1,44 @@
+"""Fixtures for the replica tests: one replica server per session, one Debian Chromium per module."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.replicas.server import HOST_RESOLVER_RULES, ReplicaServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", f"--host-resolver-rules={HOST_RESOLVER_RULES}",
+]
+
+
+@pytest.fixture(scope="session")
+def replica_server():
+    """The replica server on a free loopback port (builds the bundles first if dist/ is missing)."""
+    server = ReplicaServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def replica_browser():
+    """Headless Debian Chromium that resolves the PIMS host names to 127.0.0.1."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def replica_page(replica_browser):
+    """A fresh page; fails the test if the replica threw an uncaught error."""
+    context = replica_browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"replica page errors: {errors}"
