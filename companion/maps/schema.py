@@ -75,10 +75,10 @@ class Locator(_Strict):
         default=None, description="Visible text just before the element (a caption, a <dt>, a heading)."
     )
     # modifiers
-    attribute: str = Field(
-        default="data-testid",
+    attribute: str | None = Field(
+        default=None,
         pattern=r"^data-[a-z0-9_-]+$",
-        description="Attribute holding the test id: data-testid, data-test-id, data-qa...",
+        description="With `test_id`: the attribute holding it (default data-testid; also data-test-id, data-qa...).",
     )
     accessible_name: str | None = Field(default=None, description="With `role`: the accessible name to match.")
     match: Literal["exact", "contains", "prefix"] = Field(
@@ -108,7 +108,7 @@ class Locator(_Strict):
             )
         if self.accessible_name is not None and self.role is None:
             raise ValueError("'accessible_name' only goes with 'role'")
-        if "attribute" in self.model_fields_set and self.test_id is None:
+        if self.attribute is not None and self.test_id is None:
             raise ValueError("'attribute' only goes with 'test_id'")
         for key in ("css", "filter"):
             value = getattr(self, key)
@@ -266,7 +266,7 @@ class SelectorMap(_Strict):
     schema_ref: str | None = Field(default=None, alias="$schema", description="Path/URL of schema.json.")
     id: str = Field(pattern=SLUG, description="Stable id, e.g. 'ezyvet'.")
     display_name: str = Field(min_length=1)
-    version: int = Field(ge=1, description="Map version: a whole number, raised by one for every change.")
+    version: int = Field(ge=1, strict=True, description="Map version: a whole number, raised by one for every change.")
     checked_against: list[CheckedAgainst] = Field(default_factory=list)
     notes: str | None = None
     match: Match
