@@ -33,12 +33,12 @@ def inject_resolver(page) -> None:
 
 
 @contextmanager
-def chromium() -> Iterator[object]:
+def chromium(extra_args: tuple[str, ...] = ()) -> Iterator[object]:
     """A headless Debian Chromium (never the Playwright-downloaded one)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + list(extra_args))
         try:
             yield browser
         finally:
