@@ -1,0 +1,116 @@
+"""Retention: old transcripts are purged from the SQLite file itself; approved notes and the audit log stay."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from companion.api.app import create_app
+from companion.cli import main as cli_main
+from companion.config import Settings
+from companion.store import Database, audit, pairing
+from tests.pilot.seed import Clock, store_clock
+
+OLD_PHRASE = "zebra quartz marmalade"
+NEW_PHRASE = "copper tangerine lighthouse"
+NOTE_PHRASE = "lavender obelisk plan"
+
+
+def file_bytes(data_dir) -> bytes:
+    """Every byte SQLite keeps for the store: the main file, the WAL and the shared-memory index."""
+    return b"".join(p.read_bytes() for p in data_dir.glob("companion.sqlite3*"))
+
+
+@pytest.fixture
+async def api(aiohttp_client, tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", shipped_maps_dir=None)
+    db = Database(settings.db_path)
+    client = await aiohttp_client(create_app(settings, db))
+    tokens = {}
+    for role in ("admin", "clinician"):
+        code, _ = pairing.issue_code(db, role)
+        body = await (await client.post("/v1/pair", json={"code": code})).json()
+        tokens[role] = {"Authorization": f"Bearer {body['token']}"}
+    yield client, db, tokens, settings.data_dir
+    db.close()
+
+
+async def consult(client, tokens, clock, when: datetime, phrase: str, approve: bool) -> str:
+    """One encounter at `when` whose transcript holds `phrase`; optionally edited and approved."""
+    clock.now = when
+    eid = (await (await client.post("/v1/encounters", json={"patient_id": "p-9", "pims": "ezyvet"},
+                                    headers=tokens["clinician"])).json())["id"]
+    response = await client.post(f"/v1/encounters/{eid}/transcript", headers=tokens["clinician"],
+                                 json={"segments": [{"speaker": "client", "text": f"She said {phrase} twice."}]})
+    assert response.status == 200
+    if approve:
+        clock.now = when + timedelta(minutes=5)
+        revision = await (await client.post(f"/v1/encounters/{eid}/revisions", headers=tokens["clinician"],
+                                            json={"sections": {"plan": NOTE_PHRASE}})).json()
+        approved = await client.post(f"/v1/encounters/{eid}/approve", headers=tokens["clinician"],
+                                     json={"revision_id": revision["revision_id"], "idempotency_key": f"a-{eid}"})
+        assert approved.status == 200
+    return eid
+
+
+async def seed_old_and_new(client, tokens):
+    clock = Clock()
+    now = datetime.now(UTC)
+    with store_clock(clock):
+        old = await consult(client, tokens, clock, now - timedelta(days=40), OLD_PHRASE, approve=True)
+        new = await consult(client, tokens, clock, now - timedelta(days=2), NEW_PHRASE, approve=False)
+    return old, new
+
+
+async def test_purge_removes_old_transcript_bytes_and_keeps_notes_and_audit(api):
+    client, db, tokens, data_dir = api
+    old, new = await seed_old_and_new(client, tokens)
+    assert OLD_PHRASE.encode() in file_bytes(data_dir)  # the check below could fail
+    response = await client.post("/v1/admin/pilot/purge", json={}, headers=tokens["admin"])
+    assert response.status == 200
+    result = await response.json()
+    assert result["segments"] == 1 and result["encounters"] == 1 and result["retention_days"] == 30
+    raw = file_bytes(data_dir)
+    assert OLD_PHRASE.encode() not in raw
+    assert NEW_PHRASE.encode() in raw
+    assert NOTE_PHRASE.encode() in raw
+    old_enc = await (await client.get(f"/v1/encounters/{old}", headers=tokens["clinician"])).json()
+    assert old_enc["transcript"] == [] and old_enc["latest_revision"]["sections"] == {"plan": NOTE_PHRASE}
+    assert old_enc["approvals"]
+    new_enc = await (await client.get(f"/v1/encounters/{new}", headers=tokens["clinician"])).json()
+    assert len(new_enc["transcript"]) == 1
+    rows = [r for r in audit.recent(db, 5) if r["action"] == "retention.purged"]
+    assert rows and '"segments":1' in rows[0]["details_json"]
+    assert audit.verify(db).ok
+    with db.reading() as conn:
+        kept = conn.execute("SELECT first_transcript_at FROM pilot_note_stats WHERE encounter_id = ?",
+                            (old,)).fetchone()
+    assert kept is not None and kept[0] is not None  # the pilot's timing outlives the transcript
+
+
+async def test_retention_setting_and_automatic_purge(api):
+    client, db, tokens, data_dir = api
+    await seed_old_and_new(client, tokens)
+    changed = await client.post("/v1/admin/pilot/settings", json={"retention_days": 1}, headers=tokens["admin"])
+    assert changed.status == 200 and (await changed.json())["retention_days"] == 1
+    invalid = await client.post("/v1/admin/pilot/settings", json={"retention_days": 0}, headers=tokens["admin"])
+    assert invalid.status == 422
+    # the panel asks for the consent rule at every encounter; that is where the hourly automatic purge runs
+    assert (await client.get("/v1/consent", headers=tokens["clinician"])).status == 200
+    raw = file_bytes(data_dir)
+    assert OLD_PHRASE.encode() not in raw and NEW_PHRASE.encode() not in raw
+    await client.get("/v1/consent", headers=tokens["clinician"])
+    with db.reading() as conn:
+        runs = conn.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purged'").fetchone()[0]
+    assert runs == 1  # not again within the hour
+
+
+async def test_cli_purge(api):
+    client, db, tokens, data_dir = api
+    await seed_old_and_new(client, tokens)
+    result = CliRunner().invoke(cli_main, ["purge", "--data-dir", str(data_dir), "--retention-days", "10"])
+    assert result.exit_code == 0, result.output
+    assert "purged 1 transcript segments from 1 encounters" in result.output
+    assert OLD_PHRASE.encode() not in file_bytes(data_dir)
+    refused = CliRunner().invoke(cli_main, ["purge", "--data-dir", str(data_dir), "--retention-days", "0"])
+    assert refused.exit_code != 0
