@@ -7,17 +7,18 @@
   F.writers = F.writers || {};
 
   /** Select what the insert replaces: everything, or a caret at the end when appending. */
-  function placeSelection(root, append) {
+  async function placeSelection(root, append) {
     root.focus();
     const sel = F.util.selectAllIn(root);
     if (append) sel.collapseToEnd();
+    await F.util.tick(10); // editors (CKEditor 5) map the DOM selection to their model on "selectionchange"
   }
 
   async function write(el, text, ctx) {
     const root = F.util.editableRoot(el);
     if (!root) return F.NOT_MINE;
     const data = ctx.append ? ctx.insertText : text;
-    placeSelection(root, ctx.append);
+    await placeSelection(root, ctx.append);
     const dt = new DataTransfer();
     dt.setData("text/plain", data);
     const handled = !root.dispatchEvent(new InputEvent("beforeinput", {

@@ -5,9 +5,9 @@
   const F = (VS.fill = VS.fill || {});
   F.writers = F.writers || {};
 
-  function selectTarget(el, append) {
+  async function selectTarget(el, append) {
     const root = F.util.editableRoot(el);
-    if (root) { F.writers.beforeinput.placeSelection(root, append); return root; }
+    if (root) { await F.writers.beforeinput.placeSelection(root, append); return root; }
     if (el.tagName === "TEXTAREA" || el.tagName === "INPUT") {
       el.focus();
       if (append) el.setSelectionRange(el.value.length, el.value.length);
@@ -19,7 +19,7 @@
 
   async function write(el, text, ctx) {
     if (F.util.isHidden(el) && el.tagName !== "IFRAME") return F.NOT_MINE;
-    const target = selectTarget(el, ctx.append);
+    const target = await selectTarget(el, ctx.append);
     if (!target) return F.NOT_MINE;
     const doc = target.ownerDocument;
     if (!doc.execCommand("insertText", false, ctx.append ? ctx.insertText : text)) throw new Error("execCommand insertText refused");

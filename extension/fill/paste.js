@@ -6,14 +6,24 @@
   const F = (VS.fill = VS.fill || {});
   F.writers = F.writers || {};
 
+  // How an empty paragraph survives each clipboard pipeline (checked against the real editors in tests/fill):
+  // Quill keeps <p><br></p>; ProseMirror turns <br> into a hard break but keeps <p></p>; CKEditor 5 and
+  // TinyMCE drop <p></p> and keep <p>&nbsp;</p> (their own serialisation of an empty paragraph).
+  function emptyLineHtml(root) {
+    if (root.closest(".ql-editor")) return "<p><br></p>";
+    if (root.closest(".ProseMirror")) return "<p></p>";
+    return "<p>&nbsp;</p>";
+  }
+
   async function write(el, text, ctx) {
     const root = F.util.editableRoot(el);
     if (!root) return F.NOT_MINE;
     const data = ctx.append ? ctx.insertText : text;
-    F.writers.beforeinput.placeSelection(root, ctx.append);
+    await F.writers.beforeinput.placeSelection(root, ctx.append);
     const dt = new DataTransfer();
     dt.setData("text/plain", data);
-    if (ctx.format === "html") dt.setData("text/html", F.util.linesToHtml(data));
+    // text/html too (built from escaped lines): plain-text paste collapses blank lines in ProseMirror
+    dt.setData("text/html", F.util.linesToHtml(data, emptyLineHtml(root)));
     const handled = !root.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true, composed: true }));
     if (!handled) throw new Error("editor ignored paste");
     return { via: "paste" };

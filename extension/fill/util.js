@@ -24,9 +24,10 @@
     return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
 
-  /** Paragraph HTML built from escaped lines (optionally passed through DOMPurify with a tiny allow-list). */
-  function linesToHtml(text) {
-    const html = toLines(text).map((l) => (l ? `<p>${escapeHtml(l)}</p>` : "<p><br></p>")).join("");
+  /** Paragraph HTML built from escaped lines (optionally passed through DOMPurify with a tiny allow-list).
+      `empty` is how an empty line is spelt: editors' clipboard pipelines disagree (see paste.js). */
+  function linesToHtml(text, empty = "<p>&nbsp;</p>") {
+    const html = toLines(text).map((l) => (l ? `<p>${escapeHtml(l)}</p>` : empty)).join("");
     const purify = globalThis.DOMPurify;
     return purify && purify.sanitize ? purify.sanitize(html, { ALLOWED_TAGS: ["p", "br"], ALLOWED_ATTR: [] }) : html;
   }

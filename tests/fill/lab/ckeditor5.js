@@ -14,6 +14,9 @@ ClassicEditor.create(host, { licenseKey: "GPL", plugins: [Essentials, Paragraph,
       html: editor.getData(),
     }),
     seed: (html) => editor.setData(html),
-    breakApi: () => { editor.model.change = () => { throw new Error("lab: broken editor"); }; },
+    // the page-world handle throws (as a hardened or half-initialised page might); the DOM still works
+    breakApi: () => {
+      Object.defineProperty(document.querySelector(".ck-editor__editable"), "ckeditorInstance", { get() { throw new Error("lab: broken editor"); } });
+    },
   });
 });
