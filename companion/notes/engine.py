@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from companion.context.model import PatientContext
 from companion.notes.errors import EmptyTranscriptError
-from companion.notes.lexicon import lexicon, species_words
+from companion.notes.lexicon import lexicon, species_table, species_words
 from companion.notes.meds import find_medications, merge_orders
 from companion.notes.model import Note, NoteItem, Provenance, Segment, Speaker
 from companion.notes.safety import safety_flags
@@ -95,7 +95,10 @@ class EmbeddedEngine:
     def _add_vitals(note: Note, sentence: Sentence) -> None:
         if not sentence.by_clinician and sentence.speaker != Speaker.other:
             return
+        ectotherm = bool((species_table()["species"].get(note.species or "") or {}).get("ectotherm"))
         for vital in extract_vitals(sentence):
+            if vital.environmental and not ectotherm:
+                continue  # "keep the cage at 85 degrees" is husbandry, not the patient's temperature
             if not any(v.name == vital.name for v in note.vitals):
                 note.vitals.append(vital)
 

@@ -56,7 +56,7 @@ _DISCONTINUE = re.compile(r"\b(?:stop(?:ping)?|discontinue|d/c|hold off (?:on)?|
 _CHANGE = re.compile(r"\b(?:increas(?:e|ing)|decreas(?:e|ing)|reduc(?:e|ing)|lower(?:ing)?|rais(?:e|ing)|bump(?:ing)?|"
                      r"chang(?:e|ing)|adjust(?:ing)?|switch(?:ing)?|taper(?:ing)?|up (?:the|his|her) dose|go up|"
                      r"go down|cut (?:it|the dose|back))\b", re.IGNORECASE)
-_CONTINUE = re.compile(r"\b(?:continu(?:e|ing)|keep(?:ing)? (?:him |her |them |it |the dose )?(?:on|going|at|the "
+_CONTINUE = re.compile(r"\b(?:continu(?:e|ing)|keep up|finish(?:ing)?|keep(?:ing)? (?:him |her |them |it |the dose )?(?:on|going|at|the "
                        r"same)|stay(?:ing)? on|remain(?:ing)? on|carry on|same dose|refill(?:ed)?)\b", re.IGNORECASE)
 _NEW = re.compile(r"\b(?:start(?:ing)?|prescrib(?:e|ing)|send(?:ing)? (?:you |him |her |them )?home with|dispens"
                   r"(?:e|ing)|giv(?:e|ing)|gave|given|put (?:him|her|them|it) on|administer(?:ed|ing)?|"
@@ -93,12 +93,16 @@ def find_medications(sentence: Sentence, context_drugs: set[str]) -> list[Medica
         tail_to = mentions[index + 1][0] if index + 1 < len(mentions) else len(text)
         boundaries = [m.end() for m in _BOUNDARY.finditer(text, lead_from, start)]
         clause_start = boundaries[-1] if boundaries else lead_from
-        cut = _BOUNDARY.search(text, end, tail_to)
+        # a later drug's own clause starts at a boundary ("..., and stop the prednisone"); with no later drug,
+        # the rest of the sentence still speaks of this one ("finish the cephalexin and then stop it")
+        cut = _BOUNDARY.search(text, end, tail_to) if index + 1 < len(mentions) else None
         clause_end = cut.start() if cut else tail_to
         clause = text[clause_start:clause_end]
+        status = _status(sentence, text[clause_start:end], clause, generic, context_drugs)
+        if status == "mentioned" and orders and clause_start == lead_from and _joined_list(text[lead_from:start]):
+            status = orders[-1].status  # "start X and Y": Y shares X's verb
         order = MedicationOrder(drug=generic, said_as=sentence.text[start:end], drug_class=drug_class,
-                                in_lexicon=known,
-                                status=_status(sentence, text[clause_start:end], clause, generic, context_drugs))
+                                in_lexicon=known, status=status)
         _fill_dose(order, clause, start - clause_start, end - clause_start)
         _fill_schedule(order, clause)
         # the whole clause is the evidence: it holds the dose, route, frequency and duration that were said
@@ -107,6 +111,14 @@ def find_medications(sentence: Sentence, context_drugs: set[str]) -> list[Medica
         order.provenance = [sentence.provenance(clause_start + lead_space, clause_start + len(stripped))]
         orders.append(order)
     return orders
+
+
+_LIST_JOIN = re.compile(r"^[^;.!?]*?(?:,|\band\b|\bplus\b|\bwith\b)\s*(?:the\s+|a\s+|some\s+)?$", re.IGNORECASE)
+
+
+def _joined_list(between: str) -> bool:
+    """True when two drug names are joined as a list ("X 5 mg once a month and Y")."""
+    return bool(_LIST_JOIN.match(between)) and not _NEGATION.search(between)
 
 
 def _mentions(sentence: Sentence) -> list[tuple]:
@@ -136,7 +148,7 @@ def _status(sentence: Sentence, lead: str, clause: str, generic: str, context_dr
             if status == "changed" and not _DOSE.search(clause):
                 continue
             return status
-    if _NEW.search(clause) or _NEW.search(sentence.norm):
+    if _NEW.search(clause):
         return "continued" if generic in context_drugs else "new"
     if _DOSE.search(clause) and sentence.speaker.value == "vet":
         return "continued" if generic in context_drugs else "new"

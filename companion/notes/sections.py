@@ -43,7 +43,7 @@ SYSTEMS: dict[str, re.Pattern] = {
                    r"rumin", r"borborygm", r"spleen", r"liver\b", r"gut\b", r"fecal output", r"ping\b",
                    r"caecum", r"cecum", r"cloaca", r"coelom", r"palpat"),
     "urogenital": _rx(r"bladder", r"kidneys?", r"urin", r"testicle", r"testes", r"vulva", r"prepuce",
-                      r"mammary", r"udder", r"teats?\b", r"uterus", r"penis", r"scrotum", r"genital"),
+                      r"mammary", r"udder", r"teats?\b", r"quarters?\b", r"uterus", r"penis", r"scrotum", r"genital"),
     "musculoskeletal": _rx(r"lame", r"limp", r"gait", r"joints?\b", r"hips?\b", r"stifle", r"elbow", r"hock",
                            r"fetlock", r"carpus", r"hoof", r"hooves", r"sole\b", r"muscle", r"spine", r"flexion",
                            r"limbs?\b", r"legs?\b", r"cruciate", r"drawer", r"range of motion", r"crepitus",
@@ -64,7 +64,9 @@ _FINDING = _rx(r"normal", r"nsf\b", r"wnl\b", r"unremarkable", r"looks?\b", r"so
                r"pink", r"soft", r"firm", r"thick", r"dirty", r"debris", r"waxy", r"ulcer", r"cloudy",
                r"bilateral", r"left", r"right", r"positive", r"negative", r"out of", r"tense", r"distended",
                r"lame", r"hot", r"warm", r"intact", r"missing", r"fractured", r"overgrown", r"sharp", r"retained",
-               r"crackl", r"wheez", r"murmur", r"rhythm", r"pulse", r"eupn", r"tachy", r"brady")
+               r"crackl", r"wheez", r"murmur", r"rhythm", r"pulse", r"eupn", r"tachy", r"brady", r"resolved",
+               r"residual", r"improv", r"better", r"worse", r"reduced", r"increased", r"decreased", r"loose",
+               r"prominent", r"small", r"large", r"watery", r"clots?", r"hard\b")
 _NORMAL = _rx(r"normal", r"nsf\b", r"wnl\b", r"unremarkable", r"within normal limits", r"looks? (?:good|great|fine|"
               r"healthy|clean)", r"sounds? (?:good|great|fine|clear|normal)", r"clear\b", r"no abnormalit",
               r"nothing (?:abnormal|remarkable|of note)")
@@ -94,6 +96,10 @@ _ASSESSMENT = _rx(r"i think", r"i suspect", r"suspect", r"likely", r"probably", 
                   r"this is (?:an?|likely|probably|most likely|consistent)", r"(?:he|she|it) has (?:an?|some)\b",
                   r"we're dealing with", r"the problem is", r"caused by", r"due to", r"prognosis",
                   r"is (?:an?|the) (?:infection|condition)", r"overall (?:healthy|good|doing well)")
+_STRONG_ASSESSMENT = _rx(r"i think (?:this|it|that|she|he|the)", r"i suspect", r"diagnos", r"consistent with",
+                         r"this is (?:an?|likely|probably|most likely|consistent|acute|chronic)", r"assessment",
+                         r"impression", r"i'm concerned", r"concerned about", r"rule out", r"differentials?",
+                         r"this looks like", r"it looks like (?:an?|it's)", r"most likely")
 _DIAGNOSTIC = _rx(r"blood ?work", r"cbc", r"chem(?:istry|istries)?\b", r"panel", r"urinalysis", r"\bua\b",
                   r"urine (?:sample|culture|test)", r"culture", r"x-?rays?", r"radiograph", r"\brads\b",
                   r"ultrasound", r"echo(?:cardiogram)?\b", r"ecg", r"ekg", r"biopsy", r"cytology", r"\bfna\b",
@@ -149,12 +155,20 @@ def classify(sentence: Sentence, has_medication: bool) -> list[tuple[str, NoteIt
     return _clinician_items(sentence, text, low, words, provenance, has_medication)
 
 
+_PRESENTING = _rx(r"presents? (?:for|with|today)", r"presenting", r"here (?:today )?(?:for|because)",
+                  r"came in (?:for|because)", r"coming in (?:for|because)", r"history of",
+                  r"owner (?:reports|says|states|noticed|mentioned)", r"chief complaint")
+
+
 def _clinician_items(sentence, text, low, words, provenance, has_medication) -> list[tuple[str, NoteItem]]:
+    if _PRESENTING.search(low) and words >= 5 and not has_medication:
+        return [("subjective", NoteItem(kind="history", text=text, provenance=provenance))]
     if _RECHECK.search(low) and not has_medication:
         return [("plan", NoteItem(kind="recheck", text=text, provenance=provenance))]
     if _DIAGNOSTIC.search(low) and _FUTURE.search(low) and not has_medication:
         return [("plan", NoteItem(kind="diagnostic", text=text, provenance=provenance))]
-    if _ASSESSMENT.search(low) and words >= _MIN_WORDS:
+    strong_assessment = _STRONG_ASSESSMENT.search(low)
+    if strong_assessment and words >= _MIN_WORDS:
         return [("assessment", NoteItem(kind="diagnosis", text=text, provenance=provenance))]
     systems = [name for name, pattern in SYSTEMS.items() if pattern.search(low)]
     if systems and _FINDING.search(low) and not _FUTURE.search(low) and words <= 60:
@@ -164,6 +178,8 @@ def _clinician_items(sentence, text, low, words, provenance, has_medication) -> 
             else "finding"
         return [(f"exam:{system}", NoteItem(kind=kind, text=text, system=system, negated=negated,
                                             provenance=provenance)) for system in systems[:3]]
+    if _ASSESSMENT.search(low) and words >= _MIN_WORDS:
+        return [("assessment", NoteItem(kind="diagnosis", text=text, provenance=provenance))]
     if _INSTRUCTION.search(low) and words >= 5 and not has_medication:
         return [("plan", NoteItem(kind="instruction", text=text, provenance=provenance))]
     if _HISTORY_VET.search(low) and words >= 5 and _HISTORY_CUE.search(low):

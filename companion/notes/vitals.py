@@ -53,7 +53,13 @@ def _vital(sentence: Sentence, match: re.Match, **fields) -> Vital:
     return Vital(said=sentence.said(start, end), provenance=[sentence.provenance(start, end)], **fields)
 
 
+_ENVIRONMENT = re.compile(r"\b(?:enclosure|basking|cage|tank|vivarium|terrarium|room|outside|house|barn|water|"
+                          r"heat lamp|bulb|cool side|hot side|incubator|ambient|brooder|thermostat|weather)\b",
+                          re.IGNORECASE)
+
+
 def _temperature(text: str, sentence: Sentence) -> Vital | None:
+    environmental = bool(_ENVIRONMENT.search(text))
     for match in _TEMP.finditer(text):
         value = float(match.group(1) or match.group(3))
         unit = _UNIT.get((match.group(2) or match.group(4) or "").lower())
@@ -61,7 +67,7 @@ def _temperature(text: str, sentence: Sentence) -> Vital | None:
             unit = "°F" if 80 <= value <= 115 else "°C" if 25 <= value <= 46 else None
         if unit is None or match.group(3) and not (match.group(4) or 80 <= value <= 115):
             continue
-        return _vital(sentence, match, name="temperature", value=value, unit=unit)
+        return _vital(sentence, match, name="temperature", value=value, unit=unit, environmental=environmental)
     return None
 
 
@@ -81,9 +87,17 @@ def _resp_rate(text: str, sentence: Sentence) -> Vital | None:
     return _rate(_RR, "respiratory_rate", 2, 250, text, sentence)
 
 
+_SHE_IS_MASS = re.compile(rf"\b(?:he|she|it|they)(?:'s| is| are)\s+(?:about\s+|around\s+|now\s+|only\s+)?"
+                         rf"{_NUM}\s*(kgs?|kilo(?:gram)?s?|lbs?|pounds?|grams?)\b", re.IGNORECASE)
+
+
 def _weight(text: str, sentence: Sentence) -> Vital | None:
     cue = _WEIGHT_CUE.search(text)
     if not cue:
+        stated = _SHE_IS_MASS.search(text)
+        if stated:
+            return _vital(sentence, stated, name="weight", value=float(stated.group(1)),
+                          unit=_MASS_UNIT[stated.group(2).lower()])
         return None
     for match in _MASS.finditer(text, cue.start()):
         unit = _MASS_UNIT[match.group(2).lower()]
