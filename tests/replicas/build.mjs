@@ -1,6 +1,6 @@
 // Bundles the three PIMS replica apps with esbuild into tests/replicas/dist/ (served by tests/replicas/server.py).
 // TinyMCE is self-hosted: its skins, icons, models and themes are copied next to the bundles.
-import { cp, mkdir, rm } from "node:fs/promises";
+import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import * as esbuild from "esbuild";
@@ -21,11 +21,22 @@ const TINYMCE_PARTS = ["tinymce.min.js", "skins", "icons", "models", "themes", "
 
 /** Build every replica bundle and copy the static pages and TinyMCE assets. */
 export async function build() {
-  await rm(dist, { recursive: true, force: true });
-  await mkdir(dist, { recursive: true });
+  // Build beside dist/ and swap it in at the end, so a replica server that is serving dist/ (another test run)
+  // never sees a half-built tree.
+  const staging = `${dist}.build-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  await bundle(staging);
+  const old = `${dist}.old-${process.pid}`;
+  await rename(dist, old).catch(() => {});
+  await rename(staging, dist);
+  await rm(old, { recursive: true, force: true });
+}
+
+async function bundle(outdir) {
   await esbuild.build({
     entryPoints: Object.fromEntries(ENTRIES.map(([src, out]) => [out, path.join(here, src)])),
-    outdir: dist,
+    outdir,
     bundle: true,
     format: "iife",
     target: "chrome120",
@@ -37,9 +48,9 @@ export async function build() {
     legalComments: "none",
     logLevel: "warning",
   });
-  for (const page of PAGES) await cp(path.join(here, page), path.join(dist, page));
+  for (const page of PAGES) await cp(path.join(here, page), path.join(outdir, page));
   for (const part of TINYMCE_PARTS) {
-    await cp(path.join(root, "node_modules/tinymce", part), path.join(dist, "tinymce", part), { recursive: true });
+    await cp(path.join(root, "node_modules/tinymce", part), path.join(outdir, "tinymce", part), { recursive: true });
   }
 }
 
