@@ -40,6 +40,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     "drift.report": (msg) => queued("drift", "POST", "/v1/drift", msg.body),
 
     "admin.map.get": async (msg) => { await requireAdmin(); return direct("GET", `/v1/maps/${id(msg.mapId)}`); },
+    "admin.map.versions": async (msg) => { await requireAdmin(); return direct("GET", `/v1/admin/maps/${id(msg.mapId)}/versions`); },
     "admin.map.install": async (msg) => { await requireAdmin(); const res = await direct("POST", "/v1/admin/maps", { map: msg.map }); if (res.ok) await bg.refreshMaps({ force: true }); return res; },
     "admin.picker.start": async (msg, sender) => { await requireAdmin(); await bg.startPicker(msg.tabId || sender.tab.id); return { ok: true }; },
 

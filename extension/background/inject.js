@@ -69,7 +69,8 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
   /** A page said hello: match it against the active maps and, if one matches, start the app in it. */
   async function onPageHello(sender) {
     const target = { tabId: sender.tab.id, frameIds: [sender.frameId || 0] };
-    const maps = await bg.activeMaps();
+    // always ask the companion for the active versions (one loopback GET; full maps only when a version changed)
+    const maps = await bg.activeMaps({ force: true });
     if (!maps.length) return { matched: false, reason: "no_maps" };
     await inject(target, MATCH_FILES);
     const mapId = await call(target, (entries) => globalThis.VetScribe.content.matchLocation(entries), [maps.map(({ id, map }) => ({ id, map }))]);

@@ -38,7 +38,9 @@ VetScribe.content = VetScribe.content || {};
 
   /** Turn a DraftResult into what the panel shows: sections with sentences and their transcript sources. */
   function viewModel(draft, segments) {
-    const byId = new Map((segments || []).map((s) => [String(s.segment_id), s]));
+    // The engine names segments by their stored id or, when given none, "s<n>" by position (1-based).
+    const byId = new Map();
+    (segments || []).forEach((seg, i) => { byId.set(`s${i + 1}`, seg); byId.set(String(seg.segment_id), seg); });
     const sourceOf = (p) => {
       if (p.context_field) return { label: `Chart: ${p.context_field}`, text: "", start: 0, end: 0 };
       const seg = byId.get(String(p.segment_id));
@@ -148,8 +150,18 @@ VetScribe.content = VetScribe.content || {};
         this.view.setStatus("No patient id on this page: the scribe cannot bind a note to a patient here.", "error");
         return false;
       }
-      this.view.setStatus("Ready. Add the transcript, then Generate.", "ok");
+      await this.checkConsent();
+      if (!this.consentNeeded || this.consentGiven) this.view.setStatus("Ready. Add the transcript, then Generate.", "ok");
       return true;
+    }
+
+    /** Ask the companion whether the clinic's rule needs the client's consent; show the step if so. */
+    async checkConsent() {
+      const res = await send("consent.status");
+      const decision = res.ok && res.data && res.data.decision;
+      this.consentNeeded = Boolean(decision && decision.requires_client_consent);
+      this.view.showConsent(this.consentNeeded && !this.consentGiven);
+      if (this.consentNeeded && !this.consentGiven) this.view.setStatus("Confirm the client's consent to recording before the consult is captured.");
     }
 
     /** Tell the companion about fields the map could not resolve cleanly (once per field per page). */
@@ -178,17 +190,16 @@ VetScribe.content = VetScribe.content || {};
         return false;
       }
       this.encounter = res.data;
-      const consent = await send("consent.status");
-      this.consentNeeded = Boolean(consent.ok && consent.data && consent.data.requires_client_consent);
       return true;
     }
 
-    /** Record the client's consent (the checkbox must be ticked), then continue to Generate. */
+    /** Record the client's consent (the checkbox must be ticked) on this patient's encounter. */
     async giveConsent(checked) {
       if (!checked) {
         this.view.setStatus("Tick the box once the client has agreed to the recording.", "error");
         return;
       }
+      if (!(await this.ensureEncounter())) return;
       const res = await send("encounter.consent", { encounterId: this.encounter.id, body: { confirmed_by: "clinician", method: "verbal" } });
       if (!res.ok) {
         this.view.setStatus(`Consent was not recorded: ${errorText(res)}`, "error");
@@ -196,7 +207,7 @@ VetScribe.content = VetScribe.content || {};
       }
       this.consentGiven = true;
       this.view.showConsent(false);
-      await this.generate();
+      this.view.setStatus("Consent recorded. Add the transcript, then Generate.", "ok");
     }
 
     /** Transcript → companion → draft → sections and flags in the panel. */
@@ -210,12 +221,12 @@ VetScribe.content = VetScribe.content || {};
       this.generating = true;
       this.view.enable({ generate: false });
       try {
-        if (!(await this.ensureEncounter())) return;
         if (this.consentNeeded && !this.consentGiven) {
           this.view.showConsent(true);
-          this.view.setStatus("Consent needed before the consult is sent.", "error");
+          this.view.setStatus("Confirm the client's consent first: the consult is not sent without it.", "error");
           return;
         }
+        if (!(await this.ensureEncounter())) return;
         if (!(await this.sendTranscript(text))) return;
         this.view.setStatus("Drafting the note…");
         const res = await send("encounter.draft", { encounterId: this.encounter.id, body: {} });

@@ -29,10 +29,12 @@ VetScribe.content = VetScribe.content || {};
     const current = VetScribe.content.current;
     if (!current) return { ok: false, error: "no panel on this page" };
     const { frame, session } = current;
-    const find = (id) => frame.byTestId(id);
+    const root = op.target === "picker" ? VetScribe.picker && VetScribe.picker.shadowRoot() : frame.shadow;
+    if (!root) return { ok: false, error: `no ${op.target || "panel"} on this page` };
+    const find = (id) => root.querySelector(`[data-testid="${CSS.escape(id)}"]`);
     switch (op.action) {
       case "snapshot":
-        return { ok: true, items: [...frame.shadow.querySelectorAll("[data-testid]")].map(describe), mapId: session.map.id, mapVersion: session.map.version, pageKind: session.pageKind, encounterId: session.encounter && session.encounter.id };
+        return { ok: true, items: [...root.querySelectorAll("[data-testid]")].map(describe), mapId: session.map.id, mapVersion: session.map.version, pageKind: session.pageKind, encounterId: session.encounter && session.encounter.id };
       case "get": {
         const el = find(op.testid);
         return el ? { ok: true, item: describe(el) } : { ok: false, error: `no ${op.testid}` };
@@ -49,6 +51,22 @@ VetScribe.content = VetScribe.content || {};
         const target = op.index != null ? el.children[op.index] : el;
         target.dispatchEvent(new MouseEvent("mouseenter"));
         return { ok: true };
+      }
+      case "selectOption": {
+        // <select> popups cannot be clicked headless; like Playwright's select_option, set it and fire change
+        const el = find(op.testid);
+        if (!el || el.tagName !== "SELECT") return { ok: false, error: `no select ${op.testid}` };
+        el.value = op.value;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+        return { ok: el.value === op.value, item: describe(el) };
+      }
+      case "setChecked": {
+        // checkboxes in the picker list have no test id of their own: address them by their list item
+        const item = find(op.testid);
+        const box = item && item.querySelector("input[type=checkbox]");
+        if (!box) return { ok: false, error: `no checkbox in ${op.testid}` };
+        box.scrollIntoView({ block: "center" });
+        return { ok: true, item: describe(box) };
       }
       default:
         return { ok: false, error: `unknown action ${op.action}` };

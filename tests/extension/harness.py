@@ -219,13 +219,19 @@ class ExtensionBrowser:
 class Panel:
     """The scribe panel in one tab, read through the testMode hook and driven with real input events."""
 
-    def __init__(self, ext: ExtensionBrowser, page):
+    def __init__(self, ext: ExtensionBrowser, page, target: str = "panel"):
         self.ext = ext
         self.page = page
+        self.target = target  # "panel", or "picker" for the admin picker's own closed shadow root
         self.tab = ext.tab_id(page)
 
     def _op(self, op: dict):
-        return self.ext.eval("([tab, op]) => self.VetScribeBg.test.panel(tab, op)", [self.tab, op])
+        return self.ext.eval("([tab, op]) => self.VetScribeBg.test.panel(tab, op)", [self.tab, {**op, "target": self.target}])
+
+    def select(self, testid: str, value: str) -> None:
+        """Choose an option of a <select> (set + change event, as Playwright's select_option does)."""
+        res = self._op({"action": "selectOption", "testid": testid, "value": value})
+        assert res and res.get("ok"), res
 
     def snapshot(self) -> dict:
         """{ok, items: [{testid, text, value, disabled, visible, rect...}], mapId, mapVersion, pageKind}"""
@@ -265,6 +271,13 @@ class Panel:
     def click(self, testid: str) -> None:
         """A real mouse click at the element's centre (reaches into the closed shadow root like a user)."""
         self.page.mouse.click(*self._center(testid))
+
+    def click_checkbox_in(self, testid: str) -> None:
+        """Click the checkbox inside a list item (picker proposals)."""
+        res = self._op({"action": "setChecked", "testid": testid})
+        assert res and res.get("ok"), res
+        rect = res["item"]["rect"]
+        self.page.mouse.click(rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2)
 
     def hover(self, testid: str) -> None:
         self.page.mouse.move(*self._center(testid))
