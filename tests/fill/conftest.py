@@ -75,8 +75,10 @@ def lab(chromium, lab_url):
         pages.append(page)
         page.goto(f"{lab_url}/{name}.html")
         page.wait_for_selector("body[data-lab-ready]" if name != "plain" else "body", state="attached")
-        for path in (*extra, *(fill_files() if engine else ())):
-            page.add_script_tag(path=str(path))
+        # one script tag for everything: classic scripts concatenated behave exactly as loaded in order
+        paths = (*extra, *(fill_files() if engine else ()))
+        if paths:
+            page.add_script_tag(content="\n;\n".join(p.read_text() for p in paths))
         return page
 
     yield open_lab
