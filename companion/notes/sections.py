@@ -109,7 +109,7 @@ _DIAGNOSTIC = _rx(r"blood ?work", r"cbc", r"chem(?:istry|istries)?\b", r"panel",
                   r"mri", r"endoscop", r"nerve block", r"flexion test", r"ketone", r"lipid panel", r"a1c",
                   r"mammogram", r"colonoscopy", r"lab work", r"labs\b", r"bile acids", r"coggins", r"bhb",
                   r"lameness exam", r"blood test", r"imaging", r"stress test", r"swab", r"test(?:s|ing)?\b")
-_FUTURE = _rx(r"let's", r"we'll", r"we will", r"i'd like", r"i would like", r"i want", r"going to", r"gonna",
+_FUTURE = _rx(r"will\b", r"should\b", r"let's", r"we'll", r"we will", r"i'd like", r"i would like", r"i want", r"going to", r"gonna",
               r"recommend", r"plan\b", r"we should", r"we need", r"i'll", r"i will", r"we can", r"next step",
               r"order", r"schedule", r"send (?:out|off)", r"submit", r"run\b", r"do (?:a|an|some)\b")
 _RECHECK = _rx(r"recheck", r"re-check", r"follow[- ]?up", r"come back", r"bring (?:him|her|them|it) back",

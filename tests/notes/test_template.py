@@ -1,0 +1,42 @@
+"""Practice templates: headings, body-system order, undiscussed systems, clear errors on bad files."""
+
+import json
+
+import pytest
+
+from companion.notes import TemplateError, draft_note, load_template
+
+TRANSCRIPT = "Dr: The dog presents for a cough for a week. Lungs have mild crackles. Heart is normal, no murmur."
+
+
+def test_custom_headings_order_and_not_examined(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"id": "clinic", "name": "Clinic", "headings": {
+        "subjective": "History", "objective": "Exam", "assessment": "Dx", "plan": "Tx"},
+        "body_systems": ["respiratory", "cardiovascular", "eyes"], "undiscussed_systems": "not_examined",
+        "not_examined_phrase": "Not examined"}))
+    note = draft_note(TRANSCRIPT, template=path)
+    sections = note.text_sections()
+    assert sections["exam_eyes"] == "Not examined"
+    objective = sections["objective"]
+    assert objective.index("Respiratory") < objective.index("Cardiovascular") < objective.index("Eyes")
+    assert note.to_text().startswith("HISTORY")
+    assert note.template_id == "clinic"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not valid JSON"),
+    ('{"id": "x", "body_systems": ["spleen"]}', "unknown body system"),
+    ('{"id": "x", "undiscussed_systems": "maybe"}', "undiscussed_systems"),
+    ("[1, 2]", "must be a JSON object"),
+])
+def test_bad_template_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(TemplateError, match=message):
+        load_template(path)
+
+
+def test_missing_template_file(tmp_path):
+    with pytest.raises(TemplateError, match="does not exist"):
+        draft_note(TRANSCRIPT, template=tmp_path / "nope.json")
