@@ -106,6 +106,23 @@ def assert_context_matches(texts: dict[str, list[str]], patient: dict) -> None:
         assert texts["allergies"] == allergies
 
 
+REMOVE_EACH_FIELD = """([map, kind]) => {
+    const fields = map.page_kinds[kind].write;
+    const truth = Object.fromEntries(Object.keys(fields).map((n) => [n, window.__replica.element(n)]));
+    const out = {};
+    for (const [name, spec] of Object.entries(fields)) {
+        const el = truth[name];
+        const parent = el.parentNode, next = el.nextSibling;
+        el.remove();
+        const res = VetScribe.resolver.resolveField(spec, {root: document});
+        parent.insertBefore(el, next);
+        const other = Object.keys(truth).find((n) => n !== name && truth[n] === res.element);
+        out[name] = {status: res.status, strategy: res.strategy, other: other || null};
+    }
+    return out;
+}"""
+
+
 @pytest.mark.parametrize(("map_id", "page_spec", "drift"), CASES)
 def test_map_resolves_its_replica(replica_server, replica_page, map_id, page_spec, drift):
     pims, _ = REPLICA_PAGES[map_id]
@@ -126,6 +143,10 @@ def test_map_resolves_its_replica(replica_server, replica_page, map_id, page_spe
         else:
             assert res["status"] == "found" and res["same"], f"{name}: {res}"
 
+    # with the field taken off the page, the map refuses it instead of picking a neighbour
+    for name, res in page.evaluate(REMOVE_EACH_FIELD, [smap, kind]).items():
+        assert res["status"] in ("missing", "ambiguous") and res["other"] is None, f"{name} removed: {res}"
+
     patient = page.evaluate("window.__replica.patient()")
     assert_context_matches(context_texts(page, smap, kind), patient)
 
@@ -136,30 +157,3 @@ def test_map_resolves_its_replica(replica_server, replica_page, map_id, page_spe
     assert_context_matches(context_texts(page, smap, kind), page.evaluate("window.__replica.patient()"))
     assert page.evaluate("window.__replica.saveClicks()") == 0
 
-
-REMOVE_EACH_FIELD = """([map, kind]) => {
-    const fields = map.page_kinds[kind].write;
-    const truth = Object.fromEntries(Object.keys(fields).map((n) => [n, window.__replica.element(n)]));
-    const out = {};
-    for (const [name, spec] of Object.entries(fields)) {
-        const el = truth[name];
-        const parent = el.parentNode, next = el.nextSibling;
-        el.remove();
-        const res = VetScribe.resolver.resolveField(spec, {root: document});
-        parent.insertBefore(el, next);
-        const other = Object.keys(truth).find((n) => n !== name && truth[n] === res.element);
-        out[name] = {status: res.status, strategy: res.strategy, other: other || null};
-    }
-    return out;
-}"""
-
-
-@pytest.mark.parametrize(("map_id", "page_spec", "drift"), CASES)
-def test_removed_field_is_refused_never_redirected(replica_server, replica_page, map_id, page_spec, drift):
-    pims, _ = REPLICA_PAGES[map_id]
-    path, kind, _ = page_spec
-    smap = load_map(map_id)
-    page = open_replica(replica_page, replica_server, pims, path, drift=drift)
-    prepare(page, smap, kind)
-    for name, res in page.evaluate(REMOVE_EACH_FIELD, [smap, kind]).items():
-        assert res["status"] in ("missing", "ambiguous") and res["other"] is None, f"{name} removed: {res}"

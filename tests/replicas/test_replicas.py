@@ -187,7 +187,3 @@ def test_drift_variant_renames(replica_server, replica_page, pims, path, gone, p
         assert page.locator(css).count() == 0, css
     for css in present:
         assert page.locator(css).count() >= 1, css
-    plain = replica_page.context.new_page()
-    open_replica(plain, replica_server, pims, path)
-    for css in gone:
-        assert plain.locator(css).count() >= 1, css
