@@ -83,9 +83,15 @@ async def read_json(request: web.Request) -> Any:
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+        data = json.loads(raw, parse_constant=_reject_constant)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # lone surrogates cannot be stored
+    except (ValueError, UnicodeError):
+        raise ApiError(400, "invalid_json", "the body is not valid JSON in UTF-8") from None
+    return data
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 def _validate(model: type[BaseModel], data: Any, prefix: str) -> BaseModel:

@@ -8,6 +8,8 @@ from pydantic import ValidationError
 from companion.logs import log_event
 from companion.store.errors import InvalidInput
 
+MAX_VERSION = 2**31 - 1
+
 
 def validate_map(body: dict) -> dict:
     """Check a map against companion.maps.schema.SelectorMap; returns the document as given."""
@@ -18,13 +20,21 @@ def validate_map(body: dict) -> dict:
     if SelectorMap is None:
         if not isinstance(body.get("id"), str) or not isinstance(body.get("version"), int):
             raise InvalidInput("a map needs a string 'id' and an integer 'version'")
+        _check_version_range(body)
         return body
     try:
         SelectorMap.model_validate(body)
     except ValidationError as exc:
         errors = [{"loc": ["body", "map", *err["loc"]], "msg": err["msg"], "type": err["type"]} for err in exc.errors()]
         raise InvalidInput(f"the selector map failed its schema ({len(errors)} problem(s))", errors) from None
+    _check_version_range(body)
     return body
+
+
+def _check_version_range(body: dict) -> None:
+    if not 1 <= body["version"] <= MAX_VERSION:
+        raise InvalidInput("the map version is out of range",
+                           [{"loc": ["body", "map", "version"], "msg": f"must be 1..{MAX_VERSION}", "type": "range"}])
 
 
 def load_shipped(directory: Path | None) -> list[dict]:

@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+# SQLite integers are 64-bit; versions and counters stay far below that.
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Millis = Annotated[int, Field(ge=0, le=10**12)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 

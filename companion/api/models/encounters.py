@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from companion.api.models.common import Id, ShortText, Slug, Strict
+from companion.api.models.common import Id, Millis, ShortText, Slug, Strict, Version
 from companion.context.model import PatientContext
 
 State = Literal["created", "transcript", "drafted", "approved", "written", "partially_written", "closed"]
@@ -21,7 +21,7 @@ class EncounterCreate(Strict):
     patient_id: ShortText
     pims: Slug
     map_id: Slug | None = None
-    map_version: int | None = Field(default=None, ge=1)
+    map_version: Version | None = None
     context: PatientContext | None = None
     clinician: ShortText | None = None
 
@@ -107,8 +107,8 @@ class SegmentIn(Strict):
 
     speaker: Speaker
     text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-    start_ms: int | None = Field(default=None, ge=0)
-    end_ms: int | None = Field(default=None, ge=0)
+    start_ms: Millis | None = None
+    end_ms: Millis | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> "SegmentIn":

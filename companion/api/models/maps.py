@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, RootModel, StringConstraints
 
-from companion.api.models.common import ShortText, Slug, Strict
+from companion.api.models.common import ShortText, Slug, Strict, Version
 
 Fragment = Annotated[str, StringConstraints(max_length=200_000)]
 
@@ -27,7 +27,7 @@ class MapList(Strict):
 class MapQuery(Strict):
     """Which version to fetch; the active one by default."""
 
-    version: int | None = Field(default=None, ge=1)
+    version: Version | None = None
 
 
 class MapDocument(RootModel[dict[str, Any]]):
@@ -68,7 +68,7 @@ class MapVersionList(Strict):
 class Rollback(Strict):
     """Make this stored version active again."""
 
-    version: int = Field(ge=1)
+    version: Version
 
 
 class ContextParse(Strict):
@@ -83,7 +83,7 @@ class DriftReport(Strict):
     """A field the resolver could not find cleanly on a PIMS page."""
 
     map_id: Slug
-    map_version: int = Field(ge=1)
+    map_version: Version
     page_kind: ShortText
     field: ShortText
     outcome: Literal["missing", "ambiguous", "fallback"]
