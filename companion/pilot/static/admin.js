@@ -35,7 +35,10 @@ async function api(path, options = {}) {
   const headers = { Authorization: `Bearer ${token}`, ...(options.body ? { "Content-Type": "application/json" } : {}) };
   const response = await fetch(path, { ...options, headers });
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
-  if (response.status === 401 || response.status === 403) {
+  if (body && body.code === "origin_forbidden") {
+    throw new Error("this companion refuses changes sent from a web page; use `vetscribe pilot settings` / `vetscribe purge`");
+  }
+  if (response.status === 401 || (response.status === 403 && body && body.code === "forbidden")) {
     sessionStorage.removeItem(TOKEN_KEY);
     showLogin("That token is not an admin token (or it expired). Pair again and paste the new one.");
     throw new Error("unauthorised");
@@ -153,8 +156,9 @@ function barChart(id, labels, series) {
   const align = (n) => (series.length === 1 ? 0 : n === 0 ? -1 : 1);
   drawChart(id, {
     scales: { x: { time: false, range: [-0.6, Math.max(labels.length - 0.4, 0.6)] } },
-    axes: [{ splits: () => xs, values: (u, splits) => splits.map((i) => labels[i] ?? ""), size: 50 }, {}],
-    series: [{ label: "" }, ...series.map((s, n) => ({
+    axes: [{ splits: () => xs, values: (u, splits) => splits.map((i) => labels[i] ?? ""),
+      rotate: labels.length > 5 ? -30 : 0, size: labels.length > 5 ? 110 : 50 }, {}],
+    series: [{ label: "", value: (u, i) => labels[i] ?? "" }, ...series.map((s, n) => ({
       label: s.label, fill: s.color, stroke: s.color, points: { show: false },
       paths: uPlot.paths.bars({ size: [series.length === 1 ? 0.6 : 0.35, 60], align: align(n) }) }))],
   }, [xs, ...series.map((s) => s.values)]);
@@ -167,8 +171,8 @@ function renderBars(metrics) {
     { label: "Notes tagged", color: "#7aa7cc", values: categories.map((c) => errors[c].notes) },
     { label: "Clinically significant", color: "#b00020", values: categories.map((c) => errors[c].significant_notes) },
   ]);
-  const failing = metrics.writeback_failures.filter((f) => f.failures > 0).slice(0, 12);
-  barChart("chart-failures", failing.map((f) => `${f.field} (${f.map_id || f.pims}@${f.map_version || "?"})`), [
+  const failing = metrics.writeback_failures.filter((f) => f.failures > 0).slice(0, 10);
+  barChart("chart-failures", failing.map((f) => `${f.field} ${f.map_id || f.pims} v${f.map_version || "?"}`), [
     { label: "Failures", color: "#b00020", values: failing.map((f) => f.failures) },
     { label: "Attempts", color: "#c9d3dd", values: failing.map((f) => f.attempts) },
   ]);
