@@ -38,10 +38,9 @@ class PilotReport(BaseModel):
 
 
 class DashboardData(PilotReport):
-    """The report plus the admin-only views: selector-map health, audit log, blind reviews."""
+    """The report plus the admin-only views: selector-map health, blind reviews, the consent table."""
 
     map_health: list[dict]
-    audit: AuditView
     blind_reviews: list[dict]
     consent_states: dict[str, dict]
 
@@ -67,20 +66,23 @@ def _report_fields(db: Database, date_from: date | None, date_to: date | None) -
     }
 
 
-def dashboard(db: Database, date_from: date | None = None, date_to: date | None = None,
-              audit_rows: int = 50) -> DashboardData:
-    """The report plus map health, the audit viewer and blind-review status."""
-    check = audit.verify(db)
-    recent = [{k: row[k] for k in ("seq", "at", "actor", "action", "entity_type", "entity_id", "details_json")}
-              for row in audit.recent(db, audit_rows)]
+def dashboard(db: Database, date_from: date | None = None, date_to: date | None = None) -> DashboardData:
+    """The report plus map health and blind-review status (the audit view loads separately: it walks the chain)."""
     return DashboardData(
         **_report_fields(db, date_from, date_to),
         map_health=drift.summary(db),
-        audit=AuditView(ok=check.ok, rows=check.rows, bad_seq=check.bad_seq, problem=check.problem, recent=recent),
         blind_reviews=pilot_store.list_blind_reviews(db),
         consent_states={code: {"name": row["name"], "rule": row["rule"], "status": row["status"]}
                         for code, row in rules_table()["states"].items()},
     )
+
+
+def audit_view(db: Database, limit: int = 50) -> AuditView:
+    """The newest audit rows and a full verification of the hash chain."""
+    check = audit.verify(db)
+    recent = [{k: row[k] for k in ("seq", "at", "actor", "action", "entity_type", "entity_id", "details_json")}
+              for row in audit.recent(db, limit)]
+    return AuditView(ok=check.ok, rows=check.rows, bad_seq=check.bad_seq, problem=check.problem, recent=recent)
 
 
 class BlindReviewExport(BaseModel):

@@ -83,6 +83,7 @@ def test_dashboard_loads_renders_charts_and_stops_only_above_the_threshold(live,
     for chart in ("#chart-time", "#chart-edit", "#chart-errors", "#chart-failures"):
         assert painted_pixels(page, chart) > 2000, f"{chart} is empty"
     assert page.locator("#clinicians tr").count() == 5  # header + 4 clinicians
+    page.wait_for_selector("#audit-status.ok-text")
     assert "chain verified" in page.locator("#audit-status").inner_text()
     assert page.locator("#state").input_value() == "CA"
     page.screenshot(path=str(ARTIFACTS / "pilot-dashboard.png"), full_page=True)

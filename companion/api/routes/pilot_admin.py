@@ -10,7 +10,7 @@ from companion.api.models.common import Strict
 from companion.api.spec import Call, Route
 from companion.pilot import service
 from companion.pilot.blind_review import Comparison, Rating
-from companion.pilot.service import BlindReviewExport, DashboardData, PilotReport
+from companion.pilot.service import AuditView, BlindReviewExport, DashboardData, PilotReport
 from companion.pilot.settings import PilotSettings, SettingsPatch
 from companion.store import pilot as pilot_store
 from companion.store import pilot_retention
@@ -31,6 +31,12 @@ class WindowQuery(Strict):
         if self.date_from and self.date_to and self.date_to < self.date_from:
             raise ValueError("'to' is before 'from'")
         return self
+
+
+class AuditQuery(Strict):
+    """How many of the newest audit rows to show."""
+
+    limit: int = Field(default=50, ge=1, le=1000)
 
 
 class BlindReviewRequest(WindowQuery):
@@ -87,6 +93,11 @@ async def dashboard(call: Call) -> DashboardData:
     return await call.db(service.dashboard, call.query.date_from, call.query.date_to)
 
 
+async def audit_log(call: Call) -> AuditView:
+    """The newest audit rows and the result of verifying the whole hash chain."""
+    return await call.db(service.audit_view, call.query.limit)
+
+
 async def report(call: Call) -> PilotReport:
     """Metrics and scorecard for a window (the numbers of `vetscribe pilot report`)."""
     return await call.db(service.pilot_report, call.query.date_from, call.query.date_to)
@@ -128,6 +139,8 @@ ROUTES = [
     Route("GET", "/admin/static/{name}", admin_static, "Admin dashboard assets", role=None, tags=["admin"]),
     Route("GET", "/v1/admin/pilot/dashboard", dashboard, "Pilot dashboard data", role="admin", query=WindowQuery,
           response=DashboardData, tags=["admin"]),
+    Route("GET", "/v1/admin/pilot/audit", audit_log, "Audit log with chain verification", role="admin",
+          query=AuditQuery, response=AuditView, tags=["admin"]),
     Route("GET", "/v1/admin/pilot/report", report, "Pilot metrics and scorecard", role="admin", query=WindowQuery,
           response=PilotReport, tags=["admin"]),
     Route("GET", "/v1/admin/pilot/settings", get_settings, "Pilot settings", role="admin", response=PilotSettings,
