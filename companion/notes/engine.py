@@ -73,7 +73,7 @@ class EmbeddedEngine:
         all_sentences = sentences(segments)
         if not all_sentences:
             raise EmptyTranscriptError("The transcript has no sentences: no note was drafted.")
-        species = _species(context, all_sentences)
+        species = species_of(context, all_sentences)
         note = Note(engine=self.name, species=species, segments_used=len(segments))
         context_drugs = _context_drugs(context)
         orders = []
@@ -111,7 +111,8 @@ class EmbeddedEngine:
                 getattr(note, section).append(item)
 
 
-def _species(context: PatientContext | None, all_sentences: list[Sentence]) -> str | None:
+def species_of(context: PatientContext | None, all_sentences: list[Sentence]) -> str | None:
+    """The chart's species, else the one the transcript names most often."""
     if context and context.species and context.species.value != "other":
         return context.species.value
     matcher = species_words()

@@ -8,7 +8,8 @@ import re
 
 from companion.context.model import PatientContext
 from companion.notes.lexicon import lexicon
-from companion.notes.model import Grounding, MedicationOrder, Note, NoteItem, Provenance, Segment, UngroundedItem, Vital
+from companion.notes.model import (Grounding, MedicationOrder, Note, NoteItem, Provenance, Segment, Speaker,
+                                   UngroundedItem, Vital)
 from companion.notes.numbers import normalise
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?|(?<![\w\d])\.\d+")
@@ -25,6 +26,7 @@ class Evidence:
 
     def __init__(self, segments: list[Segment], context: PatientContext | None):
         self.segments = {s.id: (s.text, normalise(s.text).lower()) for s in segments}
+        self.clinician_ids = {s.id for s in segments if s.speaker in (Speaker.vet, Speaker.tech)}
         self.context = context
 
     def text(self, provenance: list[Provenance]) -> str | None:
@@ -79,8 +81,9 @@ def verify(note: Note, segments: list[Segment], context: PatientContext | None) 
     """Check and prune `note` in place; set `note.grounding`; return the note."""
     evidence = Evidence(segments, context)
     grounding = Grounding()
-    note.medications = _keep_orders(note.medications, evidence, grounding)
-    note.mentioned_medications = _keep_orders(note.mentioned_medications, evidence, grounding)
+    orders = _keep_orders(note.medications + note.mentioned_medications, evidence, grounding)
+    note.medications = [o for o in orders if o.status != "mentioned"]
+    note.mentioned_medications = [o for o in orders if o.status == "mentioned"]
     note.vitals = [v for v in note.vitals if _vital_ok(v, evidence, grounding)]
     for section in ("subjective", "objective", "assessment", "plan"):
         setattr(note, section, [i for i in getattr(note, section) if _item_ok(i, evidence, grounding)])
@@ -88,8 +91,10 @@ def verify(note: Note, segments: list[Segment], context: PatientContext | None) 
                  if (kept := [i for i in items if _item_ok(i, evidence, grounding)])}
     note.structured.lameness = [x for x in note.structured.lameness if _structured_ok(x, "grade", evidence, grounding)]
     note.structured.teeth = [x for x in note.structured.teeth if _structured_ok(x, "tooth", evidence, grounding)]
-    if grounding.ungrounded:
+    if any(u.action == "removed" for u in grounding.ungrounded):
         grounding.verdict = "ungrounded_removed"
+    elif grounding.ungrounded:
+        grounding.verdict = "ungrounded_marked"
     note.grounding = grounding
     return note
 
@@ -97,6 +102,12 @@ def verify(note: Note, segments: list[Segment], context: PatientContext | None) 
 def _reject(grounding: Grounding, kind: str, text: str, reason: str) -> bool:
     grounding.ungrounded.append(UngroundedItem(kind=kind, text=text[:300], reason=reason))
     return False
+
+
+def _prescribed_by_clinician(order: MedicationOrder, evidence: Evidence) -> bool:
+    clinician = [p for p in order.provenance if p.segment_id in evidence.clinician_ids]
+    text = evidence.text(clinician) if clinician else None
+    return text is not None and (order.drug in drugs_in(text) or order.said_as.lower() in text)
 
 
 def _keep_orders(orders: list[MedicationOrder], evidence: Evidence, grounding: Grounding) -> list[MedicationOrder]:
@@ -117,6 +128,11 @@ def _keep_orders(orders: list[MedicationOrder], evidence: Evidence, grounding: G
         if order.duration and not (numbers_in(order.duration) <= numbers_in(text)):
             _reject(grounding, "duration", f"{order.said_as} for {order.duration}", "duration not in the evidence")
             order.duration = None
+        if order.status != "mentioned" and not _prescribed_by_clinician(order, evidence):
+            grounding.ungrounded.append(UngroundedItem(
+                kind="prescription", text=order.said_as, action="marked",
+                reason="no clinician statement names this drug: kept as mentioned, not prescribed"))
+            order.status = "mentioned"
         kept.append(order)
     return kept
 
