@@ -11,7 +11,7 @@ const LABS = ["ckeditor5", "tinymce", "quill", "lexical", "tiptap", "react"];
 function page(name) {
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>fill lab: ${name}</title></head>
-<body><h1>${name} lab</h1><div id="app"></div><script src="${name}.js"></script></body></html>
+<body><h1>${name} lab</h1><div id="app"></div><script src="tt-policy.js"></script><script src="${name}.js"></script></body></html>
 `;
 }
 
@@ -32,7 +32,7 @@ export async function build() {
     logLevel: "warning",
   });
   for (const name of LABS) await writeFile(path.join(dist, `${name}.html`), page(name));
-  await copyFile(path.join(here, "lab", "plain.html"), path.join(dist, "plain.html"));
+  for (const file of ["plain.html", "tt-policy.js"]) await copyFile(path.join(here, "lab", file), path.join(dist, file));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await build();
