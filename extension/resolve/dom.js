@@ -33,6 +33,13 @@ VetScribe.resolver.dom = (() => {
     return a === w;
   }
 
+  /** Cheap superset test before the exact one: does `text` contain the first word of `wanted`? */
+  function mightMatch(text, wanted) {
+    if (text == null) return false;
+    const first = norm(wanted).split(" ")[0];
+    return String(text).toLowerCase().includes(first);
+  }
+
   function cssEscape(value) {
     if (globalThis.CSS && CSS.escape) return CSS.escape(value);
     return String(value).replace(/["\\]/g, "\\$&");
@@ -121,6 +128,21 @@ VetScribe.resolver.dom = (() => {
   const NAME_FROM_CONTENT = new Set(["button", "link", "tab", "menuitem", "heading", "option", "checkbox", "radio",
     "treeitem", "cell", "columnheader", "rowheader", "switch"]);
 
+  /** Every text the accessible name could come from, unprocessed: a cheap pre-filter for role + name. */
+  function nameHaystack(el) {
+    let hay = (el.getAttribute("aria-label") || "") + " " + (el.getAttribute("placeholder") || "") + " " +
+      (el.getAttribute("title") || "") + " " + (el.getAttribute("alt") || "") + " " + (el.getAttribute("value") || "");
+    const by = el.getAttribute("aria-labelledby");
+    if (by) for (const id of by.split(/\s+/)) { const t = byId(el, id); if (t) hay += " " + t.textContent; }
+    if (el.labels) { for (const l of el.labels) hay += " " + l.textContent; }
+    else if (el.id) { const tree = treeRootOf(el); const l = tree.querySelector && tree.querySelector(`label[for="${cssEscape(el.id)}"]`); if (l) hay += " " + l.textContent; }
+    const wrap = el.closest && el.closest("label");
+    if (wrap) hay += " " + wrap.textContent;
+    const role = roleOf(el);
+    if ((role && NAME_FROM_CONTENT.has(role)) || el.tagName === "DIALOG" || role === "dialog") hay += " " + el.textContent;
+    return hay;
+  }
+
   /** A close approximation of the accessible name (aria-labelledby, aria-label, label, content, title...). */
   function accessibleName(el) {
     const by = idrefText(el, "aria-labelledby");
@@ -170,8 +192,13 @@ VetScribe.resolver.dom = (() => {
   function captionElements(scope, wanted, mode) {
     const found = new Set();
     const doc = docOf(scope);
+    const words = norm(wanted).split(" ");
+    const first = words[0];
+    const last = words[words.length - 1];
     const walker = doc.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const lower = n.nodeValue.toLowerCase();
+      if (!lower.includes(first) && !lower.includes(last)) continue; // cheap: most text is not the caption
       if (!isCaptionText(n)) continue;
       const p = n.parentElement;
       if (textMatches(n.nodeValue, wanted, mode)) { found.add(p); continue; }
@@ -220,7 +247,7 @@ VetScribe.resolver.dom = (() => {
   }
 
   return {
-    EDITABLE, MAX_TEXT, norm, textMatches, cssEscape, docOf, treeRootOf, byId, ownText, labelText, roleOf,
+    EDITABLE, MAX_TEXT, norm, textMatches, mightMatch, nameHaystack, cssEscape, docOf, treeRootOf, byId, ownText, labelText, roleOf,
     accessibleName, nearText, captionElements, firstAfter, deepRoots, safeMatches,
   };
 })();

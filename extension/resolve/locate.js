@@ -58,14 +58,14 @@ VetScribe.resolver.locate = (() => {
   function byLabel(scope, wanted, mode) {
     const out = [];
     for (const label of scope.querySelectorAll("label")) {
-      if (!dom.textMatches(dom.ownText(label), wanted, mode)) continue;
+      if (!dom.mightMatch(label.textContent, wanted) || !dom.textMatches(dom.ownText(label), wanted, mode)) continue;
       const forId = label.getAttribute("for");
       let target = label.control || (forId ? dom.byId(label, forId) : null);
       if (!target && !forId) target = label.querySelector(dom.EDITABLE);
       if (target) out.push(target);
     }
     for (const el of scope.querySelectorAll("[aria-labelledby]")) {
-      if (dom.textMatches(dom.labelText(el), wanted, mode)) out.push(el);
+      if (dom.mightMatch(dom.nameHaystack(el), wanted) && dom.textMatches(dom.labelText(el), wanted, mode)) out.push(el);
     }
     return out;
   }
@@ -74,9 +74,9 @@ VetScribe.resolver.locate = (() => {
     const role = locator.role.toLowerCase();
     const tags = ROLE_TAGS[role];
     const selector = `[role="${dom.cssEscape(role)}"]` + (tags ? `, ${tags}` : "");
-    return [...scope.querySelectorAll(selector)].filter((el) => dom.roleOf(el) === role &&
-      (locator.accessible_name == null || dom.textMatches(dom.accessibleName(el), locator.accessible_name,
-        locator.match)));
+    const name = locator.accessible_name;
+    return [...scope.querySelectorAll(selector)].filter((el) => dom.roleOf(el) === role && (name == null ||
+      (dom.mightMatch(dom.nameHaystack(el), name) && dom.textMatches(dom.accessibleName(el), name, locator.match))));
   }
 
   function byTextNear(scope, locator) {

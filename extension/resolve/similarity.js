@@ -33,6 +33,9 @@ VetScribe.resolver.similarity = (() => {
     return /^[A-Za-z]{5,8}$/.test(cls) && caps >= 3;
   }
   const MAX_CANDIDATES = 4000;
+  // Attributes read from the element itself vs those that walk the DOM (labels, nearby text).
+  const CHEAP = ["tag", "type", "name", "id", "test_id", "aria_label", "placeholder", "role", "classes"];
+  const COSTLY = ["label", "text", "near_text"];
   const CONTAINED = 0.8;
 
   function testIdOf(el) {
@@ -105,16 +108,19 @@ VetScribe.resolver.similarity = (() => {
     const y = dom.norm(b);
     if (!x || !y) return 0;
     if (x === y) return 1;
-    const ratio = 1 - levenshtein(x, y) / Math.max(Math.min(x.length, 64), Math.min(y.length, 64));
-    const tx = new Set(tokens(x));
-    const ty = new Set(tokens(y));
+    const tx = new Set(tokens(a));
+    const ty = new Set(tokens(b));
     let shared = 0;
     for (const t of tx) if (ty.has(t)) shared++;
     const dice = tx.size + ty.size ? (2 * shared) / (tx.size + ty.size) : 0;
     // every word of one inside the other ("Plan" in "Treatment Plan", "plan" in "soapPlanText"): a rename
     // that kept the meaning
     const contained = shared && shared === Math.min(tx.size, ty.size) ? CONTAINED : 0;
-    return Math.max(ratio, dice, contained);
+    const best = Math.max(dice, contained);
+    const lx = Math.min(x.length, 64);
+    const ly = Math.min(y.length, 64);
+    if (Math.min(lx, ly) / Math.max(lx, ly) <= best) return best; // edit distance cannot beat it: skip it
+    return Math.max(best, 1 - levenshtein(x, y) / Math.max(lx, ly));
   }
 
   function setSimilarity(a, b) {
@@ -131,17 +137,27 @@ VetScribe.resolver.similarity = (() => {
     return textSimilarity(want, have);
   }
 
-  /** Weighted similarity of an element to a fingerprint, 0..1 (attributes the fingerprint lacks are ignored). */
-  function score(fp, el) {
+  const has = (want) => !(want == null || want === "" || (Array.isArray(want) && !want.length));
+
+  /** Weighted similarity of an element to a fingerprint, 0..1 (attributes the fingerprint lacks are ignored).
+   * With `floor`, a candidate that cannot reach it even if its costly text attributes matched fully is not
+   * scored further and gets its lower bound. */
+  function score(fp, el, floor = 0) {
     let total = 0;
     let got = 0;
-    for (const key of Object.keys(WEIGHTS)) {
-      const want = fp[key];
-      if (want == null || want === "" || (Array.isArray(want) && !want.length)) continue;
+    let pending = 0;
+    for (const key of CHEAP) {
+      if (!has(fp[key])) continue;
       total += WEIGHTS[key];
-      got += WEIGHTS[key] * attributeSimilarity(key, want, READERS[key](el));
+      got += WEIGHTS[key] * attributeSimilarity(key, fp[key], READERS[key](el));
     }
-    return total ? got / total : 0;
+    for (const key of COSTLY) if (has(fp[key])) { total += WEIGHTS[key]; pending += WEIGHTS[key]; }
+    if (!total) return 0;
+    if (floor > 0 && (got + pending) / total < floor) return got / total;
+    for (const key of COSTLY) {
+      if (has(fp[key])) got += WEIGHTS[key] * attributeSimilarity(key, fp[key], READERS[key](el));
+    }
+    return got / total;
   }
 
   function isFieldLike(fp) {
@@ -154,13 +170,13 @@ VetScribe.resolver.similarity = (() => {
   }
 
   /** Score every plausible element on the page (iframes and shadow roots included); best first. */
-  function rank(fp, root) {
+  function rank(fp, root, floor = 0) {
     const selector = candidateSelector(fp);
     const scored = [];
     for (const scope of dom.deepRoots(root)) {
       for (const el of scope.querySelectorAll(selector)) {
         if (scored.length >= MAX_CANDIDATES) break;
-        scored.push({ element: el, score: score(fp, el) });
+        scored.push({ element: el, score: score(fp, el, floor) });
       }
     }
     scored.sort((a, b) => b.score - a.score);
@@ -171,7 +187,8 @@ VetScribe.resolver.similarity = (() => {
   function fallback(fp, root, acceptance) {
     const minScore = acceptance && acceptance.min_score != null ? acceptance.min_score : 0.7;
     const minMargin = acceptance && acceptance.min_margin != null ? acceptance.min_margin : 0.15;
-    const ranked = rank(fp, root);
+    // Below min_score - min_margin a candidate can neither win nor block the winner: no need to score it fully.
+    const ranked = rank(fp, root, Math.max(0, minScore - minMargin));
     const best = ranked[0];
     const runnerUp = ranked[1] ? ranked[1].score : 0;
     const rounded = (x) => Math.round(x * 1000) / 1000;

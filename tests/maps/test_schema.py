@@ -68,3 +68,22 @@ def test_shipped_maps_are_found_by_id():
     ids = set(shipped_map_paths())
     assert ids <= {"ezyvet", "covetrus-pulse", "shepherd"} | ids  # whatever ships is listed by id
     assert all(path.parent == SELECTORS_DIR for path in shipped_map_paths().values())
+
+
+def test_readme_example_is_a_valid_map():
+    import re
+
+    from companion.maps.lint import validate_text
+
+    readme = (SELECTORS_DIR / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", readme, re.S).group(1)
+    report = validate_text(example)
+    assert report.ok, report.as_dict()
+
+
+def test_readme_documents_every_strategy_and_field_option():
+    from companion.maps.schema import STRATEGIES, WriteField
+
+    readme = (SELECTORS_DIR / "README.md").read_text(encoding="utf-8")
+    for name in list(STRATEGIES) + list(WriteField.model_fields) + ["within", "enter", "filter", "extract", "multiple"]:
+        assert f"`{name}`" in readme, f"selectors/README.md does not explain `{name}`"
