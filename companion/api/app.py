@@ -4,13 +4,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from companion.api.keys import DB, DB_EXECUTOR, PAIRING_GUARD, SETTINGS
+from companion.api.keys import DB, DB_EXECUTOR, OPENAPI_CACHE, PAIRING_GUARD, ROUTE_LIST, SETTINGS, TOKEN_CACHE
 from companion.api.middlewares import MIDDLEWARES
 from companion.api.middlewares.origin import add_cors_headers
-from companion.api.openapi import build_openapi
 from companion.api.pairing_guard import PairingGuard
 from companion.api.routes import all_routes
-from companion.api.routes.system import OPENAPI_KEY
 from companion.api.spec import make_handler
 from companion.config import Settings
 from companion.logs import log_event
@@ -38,7 +36,9 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
     routes = all_routes()
     for route in routes:
         app.router.add_route(route.method, route.path, make_handler(route), name=route.operation_id)
-    app[OPENAPI_KEY] = build_openapi(routes)
+    app[ROUTE_LIST] = routes
+    app[TOKEN_CACHE] = {}
+    app[OPENAPI_CACHE] = {}
     app.on_response_prepare.append(add_cors_headers)
     app.on_cleanup.append(_close_store)
     return app

@@ -1,18 +1,16 @@
 """Health, pairing, identity and the OpenAPI document."""
 
-from aiohttp import web
 from pydantic import RootModel
 
 from companion import __version__
 from companion.api.errors import ApiError
-from companion.api.keys import DB, PAIRING_GUARD
+from companion.api.keys import DB, OPENAPI_CACHE, PAIRING_GUARD, ROUTE_LIST
 from companion.api.models.common import JsonObject
 from companion.api.models.system import Health, PairRequest, PairResponse, WhoAmI
 from companion.api.spec import Call, Route
 from companion.store import pairing
 from companion.store.errors import PairingRefused
 
-OPENAPI_KEY = web.AppKey("openapi", dict)
 
 
 async def health(call: Call) -> Health:
@@ -46,7 +44,13 @@ class OpenApiDocument(RootModel[JsonObject]):
 
 async def openapi(call: Call) -> OpenApiDocument:
     """This API's OpenAPI 3.1 document, generated from the route declarations and models."""
-    return OpenApiDocument(call.request.app[OPENAPI_KEY])
+    app = call.request.app
+    cache = app[OPENAPI_CACHE]
+    if "doc" not in cache:  # built on first use: keeps it off the start-up path
+        from companion.api.openapi import build_openapi
+
+        cache["doc"] = build_openapi(app[ROUTE_LIST])
+    return OpenApiDocument(cache["doc"])
 
 
 ROUTES = [
