@@ -15,7 +15,7 @@ NUMERIC_VITALS = ("temperature", "heart_rate", "respiratory_rate", "weight", "bo
                   "pain_score")
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
-_GENERIC_DOSE = re.compile(r"\b([a-z][a-z\-]{3,})\s+(\d+(?:\.\d+)?)\s*(?:mg|mcg|milligrams?)\b", re.IGNORECASE)
+_GENERIC_DOSE = re.compile(r"\b([a-z][a-z\-]{2,}[a-z])\s+(\d+(?:\.\d+)?)\s*(?:mg|mcg|milligrams?)\b", re.IGNORECASE)
 
 
 def load_consults(directory: Path) -> list[dict]:
@@ -36,12 +36,12 @@ def ungrounded_medications(note: Note, segments: list[Segment]) -> list[str]:
     sentence, or the chart, also holds the dose number.
     """
     lex = lexicon()
-    sentences = [normalise(m.group(0)).lower() for s in segments for m in _SENTENCE.finditer(s.text)]
+    sentences = [m.group(0).lower() for s in segments for m in _SENTENCE.finditer(normalise(s.text))]
     problems = []
     for order in note.medications + note.mentioned_medications:
         names = {order.said_as.lower(), order.drug}
         holding = [s for s in sentences if any(d.generic == order.drug for *_, d in lex.find(s))
-                   or any(re.search(rf"\b{re.escape(n)}\b", s) for n in names)]
+                   or any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", s) for n in names)]
         if not holding:
             problems.append(f"{order.drug}: not named in the transcript")
         elif order.dose is not None and not any(order.dose in {float(n) for n in _NUMBER.findall(s)}

@@ -65,7 +65,7 @@ _NEW = re.compile(r"\b(?:start(?:ing)?|prescrib(?:e|ing)|send(?:ing)? (?:you |hi
                   r"(?:shots?|vaccines?)|apply|applying|dose (?:him|her|them)|load(?:ing)? dose)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:don't|do not|won't|will not|not going to|shouldn't|should not|avoid|never|"
                        r"not (?:give|use|start|prescribe)|no need for|rather not|instead of)\b", re.IGNORECASE)
-_GENERIC_DOSE = re.compile(r"\b([a-z][a-z\-]{3,})\s+(?:\d+(?:\.\d+)?)\s*(?:mg|mcg|milligrams?|micrograms?)\b",
+_GENERIC_DOSE = re.compile(r"\b([a-z][a-z\-]{2,}[a-z])\s+(?:\d+(?:\.\d+)?)\s*(?:mg|mcg|milligrams?|micrograms?)\b",
                            re.IGNORECASE)
 _NOT_DRUG_WORDS = frozenset("""about around approximately give given gave take takes taking took with dose doses
 dosage dosing the that this those these them then than from into onto have having been being were was what when where

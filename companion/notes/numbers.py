@@ -17,11 +17,12 @@ _TENS_ALT = "|".join(_TENS)
 _WORD = rf"(?:{_ONES_ALT}|{_TENS_ALT}|hundred|thousand)"
 _START = rf"(?:{_WORD}|half|\d+(?:\.\d+)?)"
 _NEXT = rf"(?:{_WORD}|oh|half|\d+(?:\.\d+)?)"
+# A transcriber may write the spoken "point" as a lone "." ("ninety eight . seven").
 _JOIN = (rf"(?:a(?=[ \t-]+(?:half|hundred|thousand)\b)|and(?=[ \t-]+(?:{_WORD}|a[ \t-]+half)\b)"
-         rf"|point(?=[ \t-]+(?:{_ONES_ALT}|oh|\d)))")
+         rf"|point(?=[ \t-]+(?:{_ONES_ALT}|oh|\d))|\.(?=[ \t]+(?:{_ONES_ALT})\b))")
 # One regex for a whole spoken-number run: C speed, linear in the text.
 _RUN = re.compile(rf"(?<![\w.])(?:a[ \t-]+(?=half|hundred|thousand)|point[ \t-]+(?={_ONES_ALT}|\d))?{_START}\b"
-                  rf"(?:[ \t-]{{1,3}}(?:{_NEXT}|{_JOIN})\b)*", re.IGNORECASE)
+                  rf"(?:[ \t-]{{1,3}}(?:{_NEXT}\b|{_JOIN}))*", re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+")
 _NUMBER_TOKENS = frozenset(_ONES) | frozenset(_TENS) | {"hundred", "thousand", "half", "point"}
 
@@ -48,7 +49,7 @@ def _replace(match: re.Match) -> str:
 
 def words_to_number(said: str) -> float | None:
     """Value of a spoken number phrase ("two point five", "one and a half", "a hundred"), or None."""
-    tokens = [t for t in re.split(r"[\s-]+", said.lower().strip()) if t]
+    tokens = ["point" if t == "." else t for t in re.split(r"[\s-]+", said.lower().strip()) if t]
     if not tokens or all(_DIGITS.fullmatch(t) for t in tokens) and len(tokens) == 1:
         return None
     if tokens in (["a"], ["and"], ["point"]):

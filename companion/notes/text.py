@@ -65,8 +65,9 @@ def sentences(segments: list[Segment]) -> list[Sentence]:
     out: list[Sentence] = []
     for segment in segments:
         norm_segment = normalise(segment.text)
-        for match in _SENTENCE.finditer(segment.text):
-            raw = match.group(0)
+        # split the normalised text so that a spoken decimal point ("ninety eight . seven") ends no sentence
+        for match in _SENTENCE.finditer(norm_segment):
+            raw = segment.text[match.start():match.end()]
             stripped = raw.strip()
             if not stripped:
                 continue

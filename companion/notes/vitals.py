@@ -6,7 +6,7 @@ from companion.notes.model import Vital
 from companion.notes.text import Sentence
 
 _NUM = r"(\d+(?:\.\d+)?)"
-_GAP = r"[^\d.?!]{0,18}?"
+_GAP = r"[^\d.?!]{0,30}?"
 _TEMP = re.compile(rf"\b(?:temp(?:erature)?|rectal temp|temp is|t)\b(?:\s*(?:is|was|of|:|=|at|reads?|came back))?"
                    rf"{_GAP}{_NUM}\s*(?:°|degrees?|deg)?\s*(fahrenheit|celsius|f|c)?\b"
                    rf"|\b{_NUM}\s*(?:°|degrees?)\s*(fahrenheit|celsius|f|c)?\b", re.IGNORECASE)
@@ -26,7 +26,7 @@ _MM = re.compile(r"\b(?:mucous membranes?|mms?|gums?)\b(?:\s+(?:are|were|look|lo
                  r"yellow|brick[- ]red|muddy|hyperaemic|hyperemic|bright|normal)[\s,]*){1,4})", re.IGNORECASE)
 _CRT = re.compile(rf"\b(?:crt|capillary refill(?: time)?)\b[^\d]{{0,20}}?((?:less than|under|<)\s*)?{_NUM}"
                   rf"\s*(?:sec(?:ond)?s?|s)?\b", re.IGNORECASE)
-_PAIN = re.compile(rf"\bpain (?:score|scale)\b{_GAP}{_NUM}(?:\s*(?:/|out of|over|of)\s*(\d{{1,2}}))?",
+_PAIN = re.compile(rf"\bpain (?:score|scale)\b(?:\s+(?:is|was|of|at|today))*\s*:?\s*{_NUM}(?:\s*(?:/|out of|over|of)\s*(\d{{1,2}}))?",
                    re.IGNORECASE)
 _UNIT = {"f": "°F", "fahrenheit": "°F", "c": "°C", "celsius": "°C"}
 _MASS_UNIT = {"kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg", "lb": "lb",
@@ -87,6 +87,8 @@ def _resp_rate(text: str, sentence: Sentence) -> Vital | None:
     return _rate(_RR, "respiratory_rate", 2, 250, text, sentence)
 
 
+_CHANGE_BEFORE = re.compile(r"\b(?:gain(?:s|ed)?|los(?:e|t|ing|es)|put on|dropped|down|up|more than|over|under|"
+                            r"less than)\b[^\d]*$", re.IGNORECASE)
 _SHE_IS_MASS = re.compile(rf"\b(?:he|she|it|they)(?:'s| is| are)\s+(?:about\s+|around\s+|now\s+|only\s+)?"
                          rf"{_NUM}\s*(kgs?|kilo(?:gram)?s?|lbs?|pounds?|grams?)\b", re.IGNORECASE)
 
@@ -100,6 +102,8 @@ def _weight(text: str, sentence: Sentence) -> Vital | None:
                           unit=_MASS_UNIT[stated.group(2).lower()])
         return None
     for match in _MASS.finditer(text, cue.start()):
+        if _CHANGE_BEFORE.search(text, max(0, match.start() - 25), match.start()):
+            continue  # "call me if you gain three pounds" is a threshold, not a weight
         unit = _MASS_UNIT[match.group(2).lower()]
         return _vital(sentence, match, name="weight", value=float(match.group(1)), unit=unit)
     bare = _WEIGHT_BARE.search(text)
