@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.replicas.server import HOST_RESOLVER_RULES, ReplicaServer
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", f"--host-resolver-rules={HOST_RESOLVER_RULES}",
-]
+from tests.replicas.helpers import CHROMIUM, chromium_args
+from tests.replicas.server import ReplicaServer
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +22,7 @@ def replica_browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=chromium_args())
         yield browser
         browser.close()
 

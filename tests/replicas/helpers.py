@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from tests.replicas.server import ReplicaServer
+from tests.replicas.server import HOST_RESOLVER_RULES, ReplicaServer
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_args(extension_dir: str | None = None) -> list[str]:
+    """Debian Chromium flags for replica pages: PIMS host names resolve to 127.0.0.1; optionally load an
+    unpacked extension (then launch with `launch_persistent_context(..., headless=True)`)."""
+    args = [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", f"--host-resolver-rules={HOST_RESOLVER_RULES}",
+    ]
+    if extension_dir:
+        args += [f"--disable-extensions-except={extension_dir}", f"--load-extension={extension_dir}"]
+    return args
 
 
 def open_replica(page, server: ReplicaServer, pims: str, path: str | None = None, *, drift: bool = False):

@@ -172,6 +172,24 @@ def test_shepherd_editors_are_real_tiptap_lexical_tinymce(replica_server, replic
 
 
 @pytest.mark.parametrize(
+    ("pims", "path", "field", "others"),
+    [("ezyvet", "/patient/10233", "note", ["summary"]), ("pulse", None, "assessment", ["subjective", "exam_oral"]),
+     ("shepherd", None, "note", [])],
+)
+def test_hide_field_takes_it_off_the_page_the_apps_way(replica_server, replica_page, pims, path, field, others):
+    page = open_replica(replica_page, replica_server, pims, path)
+    if pims == "ezyvet":
+        page.click("[data-testid='AddHistory']")
+        page.wait_for_function("window.__replica.read('note') !== null")
+    assert page.evaluate("f => window.__replica.hideField(f)", field) is True
+    page.wait_for_function("f => window.__replica.read(f) === null && window.__replica.element(f) === null", arg=field)
+    for other in others:
+        assert page.evaluate("f => window.__replica.read(f)", other) == ""
+    page.wait_for_timeout(600)  # a Pulse timer render later the app is still alive and the field still gone
+    assert page.evaluate("f => window.__replica.read(f)", field) is None
+
+
+@pytest.mark.parametrize(
     ("pims", "path", "gone", "present"),
     [
         ("ezyvet", None, ["[id^='patientSideBar-']", "[data-testid='AddHistory']", ".rtabdetails"],

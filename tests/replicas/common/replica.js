@@ -67,11 +67,30 @@ export function installReplica(hooks) {
     editor: (field) => (hooks.editor ? hooks.editor(field) : null),
     element: (field) => (hooks.element ? hooks.element(field) : null),
     kind: (field) => (hooks.kind ? hooks.kind(field) : null),
+    // take a field off the page through the app's own rendering (as a PIMS release might); true when it had one
+    hideField: (field) => (hooks.hideField ? hooks.hideField(field) : false),
     isReady: () => hooks.isReady(),
     saveClicks: () => saveClicks.length,
     saveClickLog: () => saveClicks.slice(),
     navigate,
   };
+}
+
+/** Fields hidden through window.__replica.hideField; they stay hidden for the page's life, like a release that dropped them. */
+export const hiddenFields = new Set();
+const hideListeners = new Set();
+
+/** Hide a field by name and notify the app (used by apps whose rendering owns the field). */
+export function hideFieldByName(field) {
+  hiddenFields.add(field);
+  for (const listener of hideListeners) listener(field);
+  return true;
+}
+
+/** Register a listener called with the field name whenever a field is hidden; returns an unsubscribe. */
+export function onHideField(listener) {
+  hideListeners.add(listener);
+  return () => hideListeners.delete(listener);
 }
 
 /** Random id suffix like ezyVet's generated ones: sometimes negative, never zero. */

@@ -172,6 +172,11 @@ function boot() {
     patient: () => (current ? { ...current } : null),
     fields: () => (commentsBox() ? ["note", "summary"] : []),
     editor: (name) => (name === "note" ? commentsBox() : null),
+    hideField: (name) => {
+      const box = name === "note" ? commentsBox() : null;
+      if (box) $(box).closest(".formRow").remove();
+      return Boolean(box);
+    },
     kind: (name) => (name === "note" && commentsBox() ? "textarea" : null),
     element: (name) => (name === "note" ? commentsBox() : null),
     isReady: () => true,

@@ -4,7 +4,7 @@
 // field inside an open shadow root. The drift variant renames ids and classes, reorders siblings and rewords a label.
 import { useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { appPath, config, installReplica, navigate } from "../common/replica.js";
+import { appPath, config, hiddenFields, hideFieldByName, installReplica, navigate, onHideField } from "../common/replica.js";
 import { CkField, ControlledTextarea, EDITORS, QuillField, ShadowTextarea } from "./editors.jsx";
 import { PATIENTS, findPatient } from "./patients.js";
 import "./style.css";
@@ -91,8 +91,11 @@ function SoapForm() {
   const [exam, setExam] = useState({ exam_oral: "" });
   const [complaint, setComplaint] = useState("");
   const setField = (name, value) => setExam((prev) => ({ ...prev, [name]: value }));
+  const [, setHiddenCount] = useState(hiddenFields.size);
+  useEffect(() => onHideField(() => setHiddenCount(hiddenFields.size)), []);
+  const shown = (name) => !hiddenFields.has(name);
   useEffect(() => { formReady = true; return () => { formReady = false; }; }, []);
-  const examRows = EXAM.map(([name, label]) => (
+  const examRows = EXAM.filter(([name]) => shown(name)).map(([name, label]) => (
     <ControlledTextarea key={name} name={name} label={label} id={`${ID}-${name}`} value={exam[name] || ""} onChange={setField} />
   ));
   if (drift) examRows.reverse();
@@ -103,15 +106,15 @@ function SoapForm() {
         <label htmlFor={`${ID}-complaint`}>Chief complaint</label>
         <input id={`${ID}-complaint`} name="chief_complaint" value={complaint} onChange={(e) => setComplaint(e.target.value)} />
       </div>
-      <CkField name="subjective" label={LABELS.subjective} id={`${ID}-subjective`} className={SECTION} />
-      <QuillField name="objective" label={LABELS.objective} id={`${ID}-objective`} className={SECTION} />
+      {shown("subjective") && <CkField name="subjective" label={LABELS.subjective} id={`${ID}-subjective`} className={SECTION} />}
+      {shown("objective") && <QuillField name="objective" label={LABELS.objective} id={`${ID}-objective`} className={SECTION} />}
       <fieldset className={drift ? "nf-exam" : "exam-by-system"}>
         <legend>Physical exam</legend>
         {examRows}
-        <ShadowTextarea name="exam_oral" label="Oral cavity" id="oral-notes" value={exam.exam_oral} onChange={setField} rows={2} />
+        {shown("exam_oral") && <ShadowTextarea name="exam_oral" label="Oral cavity" id="oral-notes" value={exam.exam_oral} onChange={setField} rows={2} />}
       </fieldset>
-      <CkField name="assessment" label={LABELS.assessment} id={`${ID}-assessment`} className={SECTION} />
-      <QuillField name="plan" label={LABELS.plan} id={`${ID}-plan`} className={SECTION} />
+      {shown("assessment") && <CkField name="assessment" label={LABELS.assessment} id={`${ID}-assessment`} className={SECTION} />}
+      {shown("plan") && <QuillField name="plan" label={LABELS.plan} id={`${ID}-plan`} className={SECTION} />}
       <div className="form-actions">
         <button type="button" data-replica-save="save-draft">Save draft</button>
         <button type="button" data-replica-save="sign">Sign and finalize</button>
@@ -174,6 +177,7 @@ installReplica({
   editor: (name) => (EDITORS[name] ? EDITORS[name].instance || null : null),
   kind: (name) => (EDITORS[name] ? EDITORS[name].kind : null),
   element: (name) => (EDITORS[name] ? EDITORS[name].element() : null),
-  isReady: () => formReady && ["subjective", "objective", "assessment", "plan", "exam_oral"].every((f) => EDITORS[f]),
+  hideField: (name) => Boolean(EDITORS[name]) && hideFieldByName(name),
+  isReady: () => formReady && ["subjective", "objective", "assessment", "plan", "exam_oral"].every((f) => hiddenFields.has(f) || EDITORS[f]),
 });
 createRoot(document.getElementById("root")).render(<App />);

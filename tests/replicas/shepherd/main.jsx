@@ -5,7 +5,7 @@
 import { useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import Modal from "react-modal";
-import { appPath, config, installReplica, navigate } from "../common/replica.js";
+import { appPath, config, hiddenFields, hideFieldByName, installReplica, navigate, onHideField } from "../common/replica.js";
 import { EDITORS, LexicalField, TinyMceFrame, TipTapNote } from "./editors.jsx";
 import { PATIENTS, findPatient } from "./patients.js";
 import "./style.css";
@@ -83,12 +83,14 @@ function AddendumDialog({ open, onClose }) {
 
 function ChartPage({ patient }) {
   const [addendum, setAddendum] = useState(false);
+  const [, setHiddenCount] = useState(hiddenFields.size);
+  useEffect(() => onHideField(() => setHiddenCount(hiddenFields.size)), []);
   useEffect(() => { ready = true; return () => { ready = false; }; }, []);
   return (
     <>
       <section className={drift ? "card-note" : "patient-note-card"} data-test-id={tid("patient-note")}>
         <h3 id="patient-note-heading">{NOTE_LABEL}</h3>
-        <TipTapNote name="note" attributes={{ "data-test-id": tid("note-content"), "aria-label": NOTE_LABEL }} />
+        {!hiddenFields.has("note") && <TipTapNote name="note" attributes={{ "data-test-id": tid("note-content"), "aria-label": NOTE_LABEL }} />}
         <div className="actions">
           <button type="button" data-test-id={tid("save-note-button")} data-replica-save="save-note">Save note</button>
           <button type="button" data-test-id={tid("sign-note-button")} data-replica-save="sign-note">Sign</button>
@@ -156,7 +158,8 @@ installReplica({
   editor: (name) => (EDITORS[name] ? EDITORS[name].instance || null : null),
   kind: (name) => (EDITORS[name] ? EDITORS[name].kind : null),
   element: (name) => (EDITORS[name] ? EDITORS[name].element() : null),
-  isReady: () => ready && (shown && shown.page === "discharge" ? Boolean(EDITORS.plan && EDITORS.plan.instance) : Boolean(EDITORS.note)),
+  hideField: (name) => name === "note" && Boolean(EDITORS.note) && hideFieldByName(name),
+  isReady: () => ready && (shown && shown.page === "discharge" ? Boolean(EDITORS.plan && EDITORS.plan.instance) : Boolean(EDITORS.note) || hiddenFields.has("note")),
 });
 Modal.setAppElement("#root");
 createRoot(document.getElementById("root")).render(<App />);
