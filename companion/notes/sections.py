@@ -28,7 +28,7 @@ SYSTEMS: dict[str, re.Pattern] = {
                    r"hydrat", r"dehydrat", r"lethargic\b", r"depressed\b", r"obtunded", r"body condition",
                    r"overweight", r"underweight", r"skinny", r"obese", r"well[- ]muscled"),
     "eyes": _rx(r"eyes?\b", r"ocular", r"cornea", r"conjunctiv", r"sclera", r"pupils?\b", r"lens\b", r"cataract",
-                r"retina", r"third eyelid", r"nuclear sclerosis", r"squint", r"menace"),
+                r"retina", r"eyelids?", r"famacha", r"third eyelid", r"nuclear sclerosis", r"squint", r"menace"),
     "ears": _rx(r"ears?\b", r"pinnae?\b", r"ear canals?", r"tympanic", r"otitis", r"otic\b"),
     "nose_throat": _rx(r"nose\b", r"nasal", r"nares", r"sneez", r"throat", r"pharyn", r"laryn", r"choana"),
     "oral": _rx(r"mouth", r"oral\b", r"teeth", r"tooth", r"dental", r"gums?\b", r"gingiv", r"tartar", r"calculus",
@@ -65,7 +65,7 @@ _FINDING = _rx(r"normal", r"nsf\b", r"wnl\b", r"unremarkable", r"looks?\b", r"so
                r"bilateral", r"left", r"right", r"positive", r"negative", r"out of", r"tense", r"distended",
                r"lame", r"hot", r"warm", r"intact", r"missing", r"fractured", r"overgrown", r"sharp", r"retained",
                r"crackl", r"wheez", r"murmur", r"rhythm", r"pulse", r"eupn", r"tachy", r"brady", r"resolved",
-               r"residual", r"improv", r"better", r"worse", r"reduced", r"increased", r"decreased", r"loose",
+               r"residual", r"improv", r"pale", r"quiet", r"responsive", r"alert", r"moving", r"contractions?", r"better", r"worse", r"reduced", r"increased", r"decreased", r"loose",
                r"prominent", r"small", r"large", r"watery", r"clots?", r"hard\b")
 _NORMAL = _rx(r"normal", r"nsf\b", r"wnl\b", r"unremarkable", r"within normal limits", r"looks? (?:good|great|fine|"
               r"healthy|clean)", r"sounds? (?:good|great|fine|clear|normal)", r"clear\b", r"no abnormalit",
