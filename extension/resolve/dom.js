@@ -14,7 +14,8 @@ VetScribe.resolver.dom = (() => {
     'input:not([type="hidden"]):not([type="button"]):not([type="submit"]):not([type="reset"]):not([type="image"]),' +
     ' textarea, select, [contenteditable=""], [contenteditable="true"], [contenteditable="plaintext-only"],' +
     ' [role="textbox"]';
-  const NEAR_TEXT_LEVELS = 3; // how many ancestors up text_near / near_text look for the caption
+  const NEAR_TEXT_LEVELS = 3;
+  const NOT_CAPTION = 'button, [role="toolbar"], [role="menu"], [role="menubar"], [aria-hidden="true"], [role="tooltip"]'; // how many ancestors up text_near / near_text look for the caption
   const MAX_TEXT = 120;
 
   /** Lower-case, collapse whitespace, drop trailing ':' and '*' (required-field marks). */
@@ -183,25 +184,35 @@ VetScribe.resolver.dom = (() => {
     walker.currentNode = el;
     for (let n = walker.previousNode(), steps = 0; n && steps < 200; n = walker.previousNode(), steps++) {
       if (n.nodeType !== 3 || el.contains(n)) continue;
-      if (isCaptionText(n)) return n.nodeValue.replace(/\s+/g, " ").trim().slice(0, MAX_TEXT);
+      // an editor's toolbar ("Bold", "Bulleted List") sits between a caption and its field: look past it
+      const p = n.parentElement;
+      if (isCaptionText(n) && !p.closest(NOT_CAPTION) && (!p.checkVisibility || p.checkVisibility())) {
+        return n.nodeValue.replace(/\s+/g, " ").trim().slice(0, MAX_TEXT);
+      }
     }
     return "";
   }
 
+  /** Every text node that could be a caption, with its lower-cased text (one walk, reused per locator). */
+  function captionTexts(scope) {
+    const out = [];
+    const walker = docOf(scope).createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (isCaptionText(n)) out.push({ node: n, lower: n.nodeValue.toLowerCase() });
+    }
+    return out;
+  }
+
   /** Elements that show `wanted` as their own caption text (a text node, or a small element's whole text). */
-  function captionElements(scope, wanted, mode) {
+  function captionElements(texts, wanted, mode) {
     const found = new Set();
-    const doc = docOf(scope);
     const words = norm(wanted).split(" ");
     const first = words[0];
     const last = words[words.length - 1];
-    const walker = doc.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const lower = n.nodeValue.toLowerCase();
+    for (const { node, lower } of texts) {
       if (!lower.includes(first) && !lower.includes(last)) continue; // cheap: most text is not the caption
-      if (!isCaptionText(n)) continue;
-      const p = n.parentElement;
-      if (textMatches(n.nodeValue, wanted, mode)) { found.add(p); continue; }
+      const p = node.parentElement;
+      if (textMatches(node.nodeValue, wanted, mode)) { found.add(p); continue; }
       if (p.childElementCount > 0 && p.childElementCount < 4 && !found.has(p)) {
         const whole = p.textContent;
         if (whole.length < 200 && textMatches(whole, wanted, mode)) found.add(p);
@@ -248,6 +259,6 @@ VetScribe.resolver.dom = (() => {
 
   return {
     EDITABLE, MAX_TEXT, norm, textMatches, mightMatch, nameHaystack, cssEscape, docOf, treeRootOf, byId, ownText, labelText, roleOf,
-    accessibleName, nearText, captionElements, firstAfter, deepRoots, safeMatches,
+    accessibleName, nearText, captionTexts, captionElements, firstAfter, deepRoots, safeMatches,
   };
 })();

@@ -21,6 +21,25 @@ VetScribe.resolver.locate = (() => {
     table: "table", group: "fieldset",
   };
 
+  // Per-call memo for bulk resolution (checkPageKind, collectContext): set only inside withCache(), whose callback
+  // is synchronous, so the DOM cannot change while it is alive.
+  let cache = null;
+
+  /** Run `fn` with lookups memoised per scope (labels, roles, caption text); for resolving many fields at once. */
+  function withCache(fn) {
+    if (cache) return fn();
+    cache = new Map();
+    try { return fn(); } finally { cache = null; }
+  }
+
+  function memo(scope, key, build) {
+    if (!cache) return build();
+    let perScope = cache.get(scope);
+    if (!perScope) cache.set(scope, (perScope = new Map()));
+    if (!perScope.has(key)) perScope.set(key, build());
+    return perScope.get(key);
+  }
+
   function strategyOf(locator) {
     return STRATEGIES.find((key) => locator[key] != null) || null;
   }
@@ -55,10 +74,18 @@ VetScribe.resolver.locate = (() => {
     return [...scope.querySelectorAll(`[${attr}]`)].filter((el) => dom.textMatches(el.getAttribute(attr), wanted, mode));
   }
 
+  function labelEntries(scope) {
+    return memo(scope, "labels", () => [...scope.querySelectorAll("label")].map((label) =>
+      ({ label, raw: label.textContent, own: null })));
+  }
+
   function byLabel(scope, wanted, mode) {
     const out = [];
-    for (const label of scope.querySelectorAll("label")) {
-      if (!dom.mightMatch(label.textContent, wanted) || !dom.textMatches(dom.ownText(label), wanted, mode)) continue;
+    for (const entry of labelEntries(scope)) {
+      if (!dom.mightMatch(entry.raw, wanted)) continue;
+      if (entry.own === null) entry.own = dom.ownText(entry.label);
+      if (!dom.textMatches(entry.own, wanted, mode)) continue;
+      const label = entry.label;
       const forId = label.getAttribute("for");
       let target = label.control || (forId ? dom.byId(label, forId) : null);
       if (!target && !forId) target = label.querySelector(dom.EDITABLE);
@@ -75,13 +102,25 @@ VetScribe.resolver.locate = (() => {
     const tags = ROLE_TAGS[role];
     const selector = `[role="${dom.cssEscape(role)}"]` + (tags ? `, ${tags}` : "");
     const name = locator.accessible_name;
-    return [...scope.querySelectorAll(selector)].filter((el) => dom.roleOf(el) === role && (name == null ||
-      (dom.mightMatch(dom.nameHaystack(el), name) && dom.textMatches(dom.accessibleName(el), name, locator.match))));
+    const withRole = memo(scope, `role:${selector}`, () =>
+      [...scope.querySelectorAll(selector)].filter((el) => dom.roleOf(el) === role).map((el) => ({ el, hay: null, name: null })));
+    const out = [];
+    for (const entry of withRole) {
+      if (name != null) {
+        if (entry.hay === null) entry.hay = dom.nameHaystack(entry.el);
+        if (!dom.mightMatch(entry.hay, name)) continue;
+        if (entry.name === null) entry.name = dom.accessibleName(entry.el);
+        if (!dom.textMatches(entry.name, name, locator.match)) continue;
+      }
+      out.push(entry.el);
+    }
+    return out;
   }
 
   function byTextNear(scope, locator) {
     const target = locator.filter || dom.EDITABLE;
-    return dom.captionElements(scope, locator.text_near, locator.match)
+    const texts = memo(scope, "captions", () => dom.captionTexts(scope));
+    return dom.captionElements(texts, locator.text_near, locator.match)
       .map((anchor) => dom.firstAfter(anchor, target))
       .filter((el) => el && scope.contains(el));
   }
@@ -129,5 +168,5 @@ VetScribe.resolver.locate = (() => {
     }
   }
 
-  return { STRATEGIES, strategyOf, enterHops, findAll };
+  return { STRATEGIES, strategyOf, enterHops, findAll, withCache };
 })();

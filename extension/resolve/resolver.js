@@ -79,6 +79,10 @@ VetScribe.resolver = VetScribe.resolver || {};
 
   /** The first page kind (in map order) whose detect guard passes: {pageKind, displayName} or null. */
   function detectPageKind(map, opts = {}) {
+    return locate.withCache(() => detectPageKindNow(map, opts));
+  }
+
+  function detectPageKindNow(map, opts) {
     const root = opts.root || document;
     const url = toUrl(opts.location || defaultLocation(root));
     for (const [key, kind] of Object.entries((map && map.page_kinds) || {})) {
@@ -131,6 +135,10 @@ VetScribe.resolver = VetScribe.resolver || {};
 
   /** Read a page kind's context fields: {fields: {name: [outerHTML...]}, report: {name: {...}}}. */
   function collectContext(map, pageKind, opts = {}) {
+    return locate.withCache(() => collectContextNow(map, pageKind, opts));
+  }
+
+  function collectContextNow(map, pageKind, opts) {
     const root = opts.root || document;
     const kind = map.page_kinds[pageKind];
     const fields = {};
@@ -153,6 +161,10 @@ VetScribe.resolver = VetScribe.resolver || {};
 
   /** Resolve everything a page kind names (steps, write fields, context) for the admin check and the bench. */
   function checkPageKind(map, pageKind, opts = {}) {
+    return locate.withCache(() => checkPageKindNow(map, pageKind, opts));
+  }
+
+  function checkPageKindNow(map, pageKind, opts) {
     const root = opts.root || document;
     const kind = map.page_kinds[pageKind];
     const started = performance.now();
@@ -164,6 +176,12 @@ VetScribe.resolver = VetScribe.resolver || {};
     return { pageKind, steps, write, context: context.report, fragments: context.fields, ms: performance.now() - started };
   }
 
-  Object.assign(R, { resolveField, countMatches, matchesLocation, detectPageKind, collectContext, checkPageKind,
+  /** Resolve several fields in one pass (lookups shared): {name: result}. */
+  function resolveFields(fieldSpecs, opts = {}) {
+    return locate.withCache(() => Object.fromEntries(
+      Object.entries(fieldSpecs || {}).map(([name, spec]) => [name, resolveField(spec, opts)])));
+  }
+
+  Object.assign(R, { resolveField, resolveFields, countMatches, matchesLocation, detectPageKind, collectContext, checkPageKind,
     describe, fragmentOf });
 })();
