@@ -65,11 +65,7 @@ def chromium(playwright):
     browser.close()
 
 
-@pytest.fixture
-def lab(chromium, lab_url):
-    """Open a lab page with the fill engine loaded as classic scripts: lab("tiptap") -> page."""
-    pages = []
-
+def _opener(chromium, lab_url, pages):
     def open_lab(name: str, *, engine: bool = True, extra: tuple[Path, ...] = ()):
         page = chromium.new_page()
         pages.append(page)
@@ -81,6 +77,30 @@ def lab(chromium, lab_url):
             page.add_script_tag(content="\n;\n".join(p.read_text() for p in paths))
         return page
 
+    return open_lab
+
+
+@pytest.fixture(scope="module")
+def shared_lab(chromium, lab_url):
+    """Like `lab`, but one page per lab name for the whole module (tests reset the editor themselves)."""
+    pages, cache = [], {}
+    opener = _opener(chromium, lab_url, pages)
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = opener(name)
+        return cache[name]
+
+    yield get
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture
+def lab(chromium, lab_url):
+    """Open a lab page with the fill engine loaded as classic scripts: lab("tiptap") -> page."""
+    pages = []
+    open_lab = _opener(chromium, lab_url, pages)
     yield open_lab
     for page in pages:
         page.close()

@@ -27,14 +27,24 @@ def read(page):
 
 def seed(page, name, text):
     """Put clinician text into the editor through its own API (HTML for the HTML-native editors)."""
-    value = text if name == "lexical" else "".join(f"<p>{line}</p>" for line in text.split("\n"))
+    value = text if name == "lexical" or not text else "".join(f"<p>{line}</p>" for line in text.split("\n"))
     page.evaluate("(v) => window.__lab.seed(v)", value)
     assert read(page)["text"] == text
 
 
+@pytest.fixture
+def editor(shared_lab):
+    """An editor lab page shared by the module, emptied through the editor's own API: editor(name) -> page."""
+    def get(name):
+        page = shared_lab(name)
+        seed(page, name, "")
+        return page
+    return get
+
+
 @pytest.mark.parametrize("name", LABS)
-def test_replace_writes_multi_paragraph_text_through_editor_api(lab, name):
-    page = lab(name)
+def test_replace_writes_multi_paragraph_text_through_editor_api(editor, name):
+    page = editor(name)
     result = write(page, NOTE)
     assert result["outcome"] == "written", result
     assert result["writer"] == API_WRITER[name]
@@ -43,8 +53,8 @@ def test_replace_writes_multi_paragraph_text_through_editor_api(lab, name):
 
 
 @pytest.mark.parametrize("name", LABS)
-def test_append_keeps_existing_text_and_adds_separator(lab, name):
-    page = lab(name)
+def test_append_keeps_existing_text_and_adds_separator(editor, name):
+    page = editor(name)
     seed(page, name, "Existing vet note")
     result = write(page, "Plan: recheck in 2 weeks.", mode="append")
     assert result["outcome"] == "appended", result
@@ -53,8 +63,8 @@ def test_append_keeps_existing_text_and_adds_separator(lab, name):
 
 
 @pytest.mark.parametrize("name", LABS)
-def test_ask_refuses_to_touch_a_field_that_holds_text(lab, name):
-    page = lab(name)
+def test_ask_refuses_to_touch_a_field_that_holds_text(editor, name):
+    page = editor(name)
     seed(page, name, "Vet typed this")
     result = write(page, "Draft", mode="ask")
     assert result["outcome"] == "needs_confirmation"
@@ -62,8 +72,8 @@ def test_ask_refuses_to_touch_a_field_that_holds_text(lab, name):
 
 
 @pytest.mark.parametrize("name", LABS)
-def test_restore_brings_back_previous_content(lab, name):
-    page = lab(name)
+def test_restore_brings_back_previous_content(editor, name):
+    page = editor(name)
     seed(page, name, "Old line one\nOld line two")
     result = write(page, NOTE)
     assert result["outcome"] == "written"
@@ -74,8 +84,8 @@ def test_restore_brings_back_previous_content(lab, name):
 
 @pytest.mark.parametrize("fmt", ["plain", "html"])
 @pytest.mark.parametrize("name", LABS)
-def test_hostile_text_stays_inert_text(lab, name, fmt):
-    page = lab(name)
+def test_hostile_text_stays_inert_text(editor, name, fmt):
+    page = editor(name)
     result = write(page, HOSTILE, format=fmt)
     assert result["outcome"] == "written", result
     got = read(page)
