@@ -12,14 +12,15 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync",
 ]
-RESOLVE_DIR = Path(__file__).resolve().parents[2] / "extension" / "resolve"
-# Load order matters: each file extends VetScribe.resolver with what the next one needs.
-RESOLVER_FILES = ("dom.js", "locate.js", "similarity.js", "resolver.js", "propose.js")
+EXTENSION_DIR = Path(__file__).resolve().parents[2] / "extension"
+# Load order matters (each file extends VetScribe.resolver with what the next needs); the one list the extension
+# and these tools share is extension/resolve/files.json.
+FILES_JSON = EXTENSION_DIR / "resolve" / "files.json"
 
 
 def resolver_paths() -> list[Path]:
     """The resolver's script files in load order (the same files the extension injects)."""
-    return [RESOLVE_DIR / name for name in RESOLVER_FILES]
+    return [EXTENSION_DIR / name for name in json.loads(FILES_JSON.read_text(encoding="utf-8"))]
 
 
 def resolver_source() -> str:

@@ -1,6 +1,6 @@
 // DOM helpers for the resolver: text normalisation, labels, roles, accessible names, nearby text, and walking
 // into same-origin iframes and open shadow roots. Pure reads; never changes the page.
-// Load order: dom.js, locate.js, similarity.js, resolver.js, propose.js (all attach to VetScribe.resolver).
+// Load order: extension/resolve/files.json (dom, locate, similarity, resolver, propose; all on VetScribe.resolver).
 globalThis.VetScribe = globalThis.VetScribe || {};
 VetScribe.resolver = VetScribe.resolver || {};
 
