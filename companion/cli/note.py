@@ -82,7 +82,7 @@ def note_cmd(transcript: str, context_path: Path | None, template_path: Path | N
     except NoteEngineError as exc:
         raise click.ClickException(str(exc)) from None
     if output_format == "json":
-        click.echo(json.dumps({**note.model_dump(mode="json"), "text_sections": note.text_sections()}, indent=2))
+        click.echo(json.dumps(note.model_dump(mode="json"), indent=2))
     else:
         click.echo(note.to_text())
 

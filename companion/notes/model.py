@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
 
 
 class Speaker(StrEnum):
@@ -173,6 +173,13 @@ class Note(BaseModel):
     segments_used: int = 0
     template_id: str | None = None
     _template: object = PrivateAttr(default=None)  # the Template used, for rendering
+
+    @computed_field(description="Section name → plain text (subjective, objective, assessment, plan, "
+                                "exam_<system>): what the panel shows and the fill plan writes.")
+    @property
+    def sections(self) -> dict[str, str]:
+        """`text_sections()` as a serialised field."""
+        return self.text_sections()
 
     def text_sections(self) -> dict[str, str]:
         """Section name → plain text, for the panel and the fill plan."""

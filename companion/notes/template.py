@@ -1,6 +1,7 @@
 """Practice-editable note templates: headings, body-system order, normal phrases, undiscussed-system policy."""
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -57,14 +58,15 @@ def default_template() -> Template:
 
 
 def load_template(source: "str | Path | dict | Template | None") -> Template:
-    """Load a template from a path, a dict or a `Template`; None gives the default. Raises `TemplateError`."""
-    if source is None:
+    """Load a template from a `Path`, a name in the data dir, a dict or a `Template`; None or "default" gives the
+    shipped one. Raises `TemplateError`."""
+    if source is None or source == "default":
         return default_template()
     if isinstance(source, Template):
         return source
     if isinstance(source, dict):
         return _validate(source, "template")
-    path = Path(source)
+    path = _resolve(source)
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -76,10 +78,27 @@ def load_template(source: "str | Path | dict | Template | None") -> Template:
     return _validate(data, str(path))
 
 
+def templates_dir() -> Path:
+    """Where practice templates live: <data dir>/templates/<name>.json."""
+    from companion.config import default_data_dir
+
+    return default_data_dir() / "templates"
+
+
+def _resolve(source: "str | Path") -> Path:
+    """A `Path` as given; a string is a template name looked up in the data dir (never a path, so an API caller
+    cannot point the engine at an arbitrary file)."""
+    if isinstance(source, Path):
+        return source
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", source):
+        raise TemplateError(f"Template name {source[:100]!r} is not valid (letters, digits, '-' and '_' only).")
+    return templates_dir() / f"{source}.json"
+
+
 def _validate(data, where: str) -> Template:
     if not isinstance(data, dict):
         raise TemplateError(f"{where}: a template must be a JSON object.")
-    merged = {**default_template().model_dump(), **data} if "id" in data else data
+    merged = {**default_template().model_dump(), **data}  # a practice file may set only what it changes
     try:
         return Template.model_validate(merged)
     except ValidationError as exc:

@@ -26,7 +26,7 @@ def test_json_output_has_sections_provenance_flags_and_grounding(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["grounding"]["verdict"] == "grounded"
-    assert {"subjective", "objective", "assessment", "plan"} <= set(data["text_sections"])
+    assert {"subjective", "objective", "assessment", "plan"} <= set(data["sections"])
     assert any(f["code"] == "duplicate_therapy" for f in data["flags"])
     assert data["medications"][0]["provenance"][0]["segment_id"].startswith("s")
 

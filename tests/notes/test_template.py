@@ -40,3 +40,26 @@ def test_bad_template_is_a_clear_error(tmp_path, content, message):
 def test_missing_template_file(tmp_path):
     with pytest.raises(TemplateError, match="does not exist"):
         draft_note(TRANSCRIPT, template=tmp_path / "nope.json")
+
+
+def test_template_by_name_from_the_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("VETSCRIBE_DATA_DIR", str(tmp_path))
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "equine.json").write_text(json.dumps(
+        {"id": "equine", "name": "Equine", "body_systems": ["musculoskeletal", "oral"]}))
+    template = load_template("equine")
+    assert template.body_systems == ["musculoskeletal", "oral"] and template.headings["plan"] == "Plan"
+    assert load_template("default").id == "default"
+    with pytest.raises(TemplateError, match="does not exist"):
+        load_template("nope")
+
+
+def test_note_serialises_its_sections_for_the_api():
+    data = draft_note(TRANSCRIPT).model_dump(mode="json")
+    assert set(data["sections"]) >= {"subjective", "objective", "assessment", "plan", "exam_respiratory"}
+    assert "crackles" in data["sections"]["exam_respiratory"]
+
+
+def test_a_template_string_is_a_name_never_a_path():
+    with pytest.raises(TemplateError, match="not valid"):
+        load_template("../../etc/passwd")
