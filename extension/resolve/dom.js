@@ -186,7 +186,9 @@ VetScribe.resolver.dom = (() => {
       if (n.nodeType !== 3 || el.contains(n)) continue;
       // an editor's toolbar ("Bold", "Bulleted List") sits between a caption and its field: look past it
       const p = n.parentElement;
-      if (isCaptionText(n) && !p.closest(NOT_CAPTION) && (!p.checkVisibility || p.checkVisibility())) {
+      // digits and '@' mark values (dates, weights, ids, e-mail), not captions: keep looking
+      if (isCaptionText(n) && !/[\d@]/.test(n.nodeValue) && !p.closest(NOT_CAPTION) &&
+          (!p.checkVisibility || p.checkVisibility())) {
         return n.nodeValue.replace(/\s+/g, " ").trim().slice(0, MAX_TEXT);
       }
     }
@@ -258,7 +260,7 @@ VetScribe.resolver.dom = (() => {
   }
 
   return {
-    EDITABLE, MAX_TEXT, norm, textMatches, mightMatch, nameHaystack, cssEscape, docOf, treeRootOf, byId, ownText, labelText, roleOf,
+    EDITABLE, MAX_TEXT, NAME_FROM_CONTENT, norm, textMatches, mightMatch, nameHaystack, cssEscape, docOf, treeRootOf, byId, ownText, labelText, roleOf,
     accessibleName, nearText, captionTexts, captionElements, firstAfter, deepRoots, safeMatches,
   };
 })();

@@ -78,7 +78,10 @@ VetScribe.resolver = VetScribe.resolver || {};
     const placeholder = el.getAttribute("placeholder");
     if (placeholder) out.push({ placeholder });
     const role = dom.roleOf(el);
-    const accName = role ? dom.accessibleName(el) : "";
+    // A name taken from a link's or heading's content may be the patient's: only controls' names are proposed.
+    const nameIsUi = role && (!dom.NAME_FROM_CONTENT.has(role) || similarity.TEXT_ROLES.has(role) ||
+      role === "checkbox" || role === "radio" || role === "switch");
+    const accName = nameIsUi ? dom.accessibleName(el) : "";
     if (role && accName) out.push({ role, accessible_name: accName });
     const near = dom.nearText(el);
     if (near) {

@@ -16,7 +16,8 @@ VetScribe.resolver.similarity = (() => {
   };
   const TEST_ID_ATTRS = ["data-testid", "data-test-id", "data-test", "data-qa", "data-cy"];
   // An element's own text is only a fingerprint for controls; elsewhere it would be patient data.
-  const TEXT_ROLES = new Set(["button", "link", "tab", "menuitem", "heading", "treeitem", "dialog"]);
+  // Links and headings are left out: in a PIMS they often show the patient's or owner's name.
+  const TEXT_ROLES = new Set(["button", "tab", "menuitem"]);
   const FIELD_TAGS = new Set(["input", "textarea", "select"]);
   // Same rules as companion/maps/lint.py looks_generated(): hashed class names change with every build.
   const GENERATED_PATTERNS = [
@@ -201,6 +202,6 @@ VetScribe.resolver.similarity = (() => {
     return { status: "found", element: best.element, score: rounded(best.score), runnerUp: rounded(runnerUp) };
   }
 
-  return { WEIGHTS, TEST_ID_ATTRS, looksGenerated, testIdOf, stableClasses, fingerprintOf, textSimilarity, score,
+  return { WEIGHTS, TEST_ID_ATTRS, TEXT_ROLES, looksGenerated, testIdOf, stableClasses, fingerprintOf, textSimilarity, score,
     rank, fallback };
 })();

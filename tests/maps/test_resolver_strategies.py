@@ -132,3 +132,12 @@ def test_proposals_flag_locators_that_match_several(page):
     out = page.call("() => VetScribe.resolver.proposeLocators(document.querySelector('[data-expect=dup-1]'))")
     name = next(p for p in out["proposals"] if p["strategy"] == "name")
     assert name["matchCount"] == 2
+
+
+def test_proposals_and_fingerprints_carry_no_record_text(open_page):
+    page = open_page("acme-record.html")
+    for selector in ("h1.patient-title", "a.owner-link", "[data-testid=species]", "#soap_s-4417"):
+        out = page.call("(sel) => VetScribe.resolver.proposeLocators(document.querySelector(sel))", selector)
+        dumped = str(out)
+        for secret in ("Biscuit", "Fairweather", "Rosalind", "K9", "seizures", "2024", "88231"):
+            assert secret not in dumped, (selector, out)
