@@ -35,16 +35,21 @@ FILL_EVERY_FIELD = """async ([map, kind]) => {
     const k = map.page_kinds[kind];
     const steps = await VetScribe.fill.runSteps(k.steps || [], {resolver: VetScribe.resolver});
     const out = {steps: steps.outcome, fields: {}};
+    const targets = {};
     for (const [name, spec] of Object.entries(k.write)) {
         const found = VetScribe.resolver.resolveField(spec, {root: document});
-        if (found.status !== 'found') { out.fields[name] = {status: found.status}; continue; }
+        out.fields[name] = {status: found.status};
+        if (found.status !== 'found') continue;
+        targets[name] = found.element;
         const text = `Approved ${name} line one\\nline two`;
         const first = await VetScribe.fill.writeField(found.element, text, {kind: spec.kind, mode: 'replace'});
-        await new Promise((r) => setTimeout(r, 600));  // past the next framework render
-        const afterWrite = window.__replica.read(name);
-        const again = await VetScribe.fill.writeField(found.element, 'Another draft', {kind: spec.kind, mode: 'ask'});
-        out.fields[name] = {status: 'found', outcome: first.outcome, writer: first.writer, text, afterWrite,
-                            askOutcome: again.outcome, afterAsk: window.__replica.read(name)};
+        Object.assign(out.fields[name], {outcome: first.outcome, writer: first.writer, text});
+    }
+    await new Promise((r) => setTimeout(r, 600));  // past the next framework render (Pulse re-renders twice a second)
+    for (const [name, el] of Object.entries(targets)) {
+        out.fields[name].afterWrite = window.__replica.read(name);
+        const again = await VetScribe.fill.writeField(el, 'Another draft', {kind: k.write[name].kind, mode: 'ask'});
+        Object.assign(out.fields[name], {askOutcome: again.outcome, afterAsk: window.__replica.read(name)});
     }
     out.saves = window.__replica.saveClicks();
     return out;
