@@ -111,3 +111,14 @@ def test_bad_options_are_a_clear_error(lab):
     page = lab("plain")
     result = write(page, "#ta", "x", mode="overwrite")
     assert result["outcome"] == "error" and "mode" in result["detail"]["message"]
+
+
+def test_one_megabyte_line_in_a_react_textarea(lab):
+    page = lab("react")
+    result = page.evaluate(
+        """async () => { const text = 'B'.repeat(1 << 20);
+           const r = await VetScribe.fill.writeField(document.querySelector('#notes'), text);
+           return r.outcome; }"""
+    )
+    assert result == "written"
+    assert len(rerendered_state(page)["notes"]) == 1 << 20
