@@ -91,7 +91,7 @@ def _resolve(source: "str | Path") -> Path:
     if isinstance(source, Path):
         return source
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", source):
-        raise TemplateError(f"Template name {source[:100]!r} is not valid (letters, digits, '-' and '_' only).")
+        raise TemplateError("A template name may hold only letters, digits, '-' and '_'.")
     return templates_dir() / f"{source}.json"
 
 
