@@ -196,13 +196,16 @@ def main() -> None:
             sampler.start()
             code = pair(data_dir, "clinician")
             token = asyncio.run(_pair(port, code))
+            cpu_before = sum(psutil.Process(proc.pid).cpu_times()[:2])
             results, errors, elapsed = asyncio.run(drive(port, token, args.clients, args.requests))
+            cpu_ms = (sum(psutil.Process(proc.pid).cpu_times()[:2]) - cpu_before) * 1000
             sampler.stop.set()
             sampler.join()
         finally:
             proc.terminate()
             proc.wait(timeout=15)
         report(results, errors, elapsed, sampler.peak, ready)
+        print(f"server CPU: {cpu_ms / args.requests:.2f} ms per request")
     print(f"(load average during run: {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs)")
 
 

@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from companion.api.keys import DB, DB_EXECUTOR, OPENAPI_CACHE, PAIRING_GUARD, ROUTE_LIST, SETTINGS, TOKEN_CACHE
+from companion.api.keys import DB, DB_READ_EXECUTOR, DB_WRITER, OPENAPI_CACHE, PAIRING_GUARD, ROUTE_LIST, SETTINGS, TOKEN_CACHE
 from companion.api.middlewares import MIDDLEWARES
 from companion.api.middlewares.origin import add_cors_headers
 from companion.api.pairing_guard import PairingGuard
@@ -14,6 +14,7 @@ from companion.config import Settings
 from companion.logs import log_event
 from companion.store import Database, maps
 from companion.store.map_files import load_shipped
+from companion.store.writer import Writer
 
 
 def open_store(settings: Settings) -> Database:
@@ -30,7 +31,8 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
     app = web.Application(middlewares=MIDDLEWARES, client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[DB] = db if db is not None else open_store(settings)
-    app[DB_EXECUTOR] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vetscribe-db")
+    app[DB_WRITER] = Writer(app[DB])
+    app[DB_READ_EXECUTOR] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vetscribe-db-read")
     app[PAIRING_GUARD] = PairingGuard(settings.pairing_max_failures, settings.pairing_failure_window_s,
                                       settings.pairing_lockout_s)
     routes = all_routes()
@@ -45,5 +47,6 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
 
 
 async def _close_store(app: web.Application) -> None:
-    app[DB_EXECUTOR].shutdown(wait=True)
+    app[DB_WRITER].close()
+    app[DB_READ_EXECUTOR].shutdown(wait=True)
     app[DB].close()

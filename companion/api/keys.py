@@ -6,10 +6,12 @@ from aiohttp import web
 
 from companion.config import Settings
 from companion.store import Database
+from companion.store.writer import Writer
 
 SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
-DB_EXECUTOR = web.AppKey("db_executor", ThreadPoolExecutor)
+DB_WRITER = web.AppKey("db_writer", Writer)
+DB_READ_EXECUTOR = web.AppKey("db_read_executor", ThreadPoolExecutor)
 PAIRING_GUARD = web.AppKey("pairing_guard", object)
 TOKEN_CACHE = web.AppKey("token_cache", dict)
 ROUTE_LIST = web.AppKey("route_list", list)

@@ -15,7 +15,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from companion.api.errors import ApiError
-from companion.api.keys import DB, DB_EXECUTOR
+from companion.api.keys import DB, DB_READ_EXECUTOR, DB_WRITER
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -37,14 +37,20 @@ class Call:
         return self.token_id or "anonymous"
 
     async def db(self, fn: Callable, *args, **kwargs) -> Any:
-        """Run a store function on the single database thread."""
+        """Run a store function that writes on the single writer thread."""
         return await run_db(self.request.app, fn, *args, **kwargs)
 
+    async def read(self, fn: Callable, *args, **kwargs) -> Any:
+        """Run a read-only store function on the reader thread (never queued behind writes)."""
+        return await run_db(self.request.app, fn, *args, read_only=True, **kwargs)
 
-async def run_db(app: web.Application, fn: Callable, *args, **kwargs) -> Any:
-    """Run `fn(db, *args, **kwargs)` on the app's one database thread (SQLite work never blocks the loop)."""
+
+async def run_db(app: web.Application, fn: Callable, *args, read_only: bool = False, **kwargs) -> Any:
+    """Run `fn(db, *args, **kwargs)` on the group-commit writer or the reader thread (never on the loop)."""
+    if not read_only:
+        return await asyncio.wrap_future(app[DB_WRITER].submit(fn, *args, **kwargs))
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(app[DB_EXECUTOR], partial(fn, app[DB], *args, **kwargs))
+    return await loop.run_in_executor(app[DB_READ_EXECUTOR], partial(fn, app[DB], *args, **kwargs))
 
 
 @dataclass

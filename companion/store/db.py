@@ -1,5 +1,6 @@
 """The one SQLite connection: durable pragmas, explicit transactions and numbered SQL migrations."""
 
+import itertools
 import re
 import sqlite3
 import threading
@@ -48,12 +49,17 @@ def split_statements(sql: str) -> list[str]:
 
 
 class Database:
-    """Owns the connection; every write goes through `transaction()` so there is exactly one write path."""
+    """Owns the connections: one writer (every write goes through `transaction()`, the one write path) and one
+    read-only reader, so reads use WAL snapshots and never wait behind a write's fsync."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._read_lock = threading.RLock()
+        self._read_conn: sqlite3.Connection | None = None
+        self._local = threading.local()  # marks the writer thread while it runs a group-commit batch
+        self._savepoints = itertools.count(1)
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10.0)
         self.conn.row_factory = sqlite3.Row
         # WAL lets `vetscribe pair` write while `serve` runs; synchronous=FULL fsyncs every commit so an
@@ -65,13 +71,27 @@ class Database:
         self.schema_version = self._migrate()
 
     def close(self) -> None:
-        """Close the connection (checkpointing the WAL)."""
+        """Close both connections (the writer last, which checkpoints the WAL)."""
+        with self._read_lock:
+            if self._read_conn is not None:
+                self._read_conn.close()
+                self._read_conn = None
         with self._lock:
             self.conn.close()
 
+    def _in_batch(self) -> bool:
+        return getattr(self._local, "batch", False)
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception: a failed request writes nothing."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception: a failed request writes nothing.
+
+        Inside a group-commit batch it is a SAVEPOINT instead, with the same all-or-nothing effect.
+        """
+        if self._in_batch():
+            with self._savepoint():
+                yield self.conn
+            return
         with self._lock:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -82,14 +102,65 @@ class Database:
             self.conn.execute("COMMIT")
 
     @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
-        """A consistent read snapshot."""
+    def _savepoint(self) -> Iterator[None]:
+        name = f"sp{next(self._savepoints)}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        self.conn.execute(f"RELEASE {name}")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for several jobs (group commit): one fsync for all of them. Writer thread only."""
         with self._lock:
-            self.conn.execute("BEGIN")
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._local.batch = True
             try:
-                yield self.conn
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
             finally:
-                self.conn.execute("COMMIT")
+                self._local.batch = False
+            self.conn.execute("COMMIT")
+
+    def run_in_batch(self, fn, *args, **kwargs) -> tuple[bool, object]:
+        """Run one job inside the current batch under its own savepoint: (True, result) or (False, exception)."""
+        try:
+            with self._savepoint():
+                return True, fn(self, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - handed back to the job's caller
+            return False, exc
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read snapshot on the read-only connection (sees every committed write).
+
+        Inside a batch (writer thread) it reads through the writer, so a job sees its own uncommitted writes.
+        """
+        if self._in_batch():
+            yield self.conn
+            return
+        with self._read_lock:
+            conn = self._reader()
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
+    def _reader(self) -> sqlite3.Connection:
+        if self._read_conn is None:
+            uri = self.path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10.0)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout=10000")
+            self._read_conn = conn
+        return self._read_conn
 
     def _applied(self) -> set[int]:
         self.conn.execute(

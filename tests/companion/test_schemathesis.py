@@ -40,7 +40,7 @@ schema = schemathesis.pytest.from_fixture("api_schema").include(path=foundation_
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_own_schema(case, live):
     case.call_and_validate(base_url=f"http://127.0.0.1:{live.port}",
                            headers={"Authorization": f"Bearer {live.token}"}, checks=CHECKS)

@@ -168,3 +168,24 @@ def test_audit_chain_stays_linear_across_two_connections(settings, db):
         pairing.issue_code(other if index % 2 else db, "clinician")
     other.close()
     assert audit.verify(db).ok and audit.verify(db).rows == 6
+
+
+def test_group_commit_isolates_failing_jobs_and_acknowledges_after_commit(settings, db):
+    from companion.store.writer import Writer
+
+    writer = Writer(db)
+    try:
+        ok_futures = [writer.submit(encounters.create, "t", patient_id=f"G-{i}", pims="x") for i in range(20)]
+        bad = writer.submit(encounters.approve, "t", "enc_missing", revision_id="r", idempotency_key="k",
+                            error_tags=[])
+        created = [future.result(timeout=10) for future in ok_futures]
+        with pytest.raises(NotFound):
+            bad.result(timeout=10)
+    finally:
+        writer.close()
+    other = Database(settings.db_path)  # a fresh process-like connection sees every acknowledged write
+    try:
+        assert [encounters.get(other, enc["id"])["patient_id"] for enc in created] == [f"G-{i}" for i in range(20)]
+        assert audit.verify(other).ok and audit.verify(other).rows == 20
+    finally:
+        other.close()

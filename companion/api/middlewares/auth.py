@@ -27,7 +27,7 @@ async def _lookup(app: web.Application, token: str) -> tuple[str, str] | None:
     cache = app[TOKEN_CACHE]
     found = cache.get(token)
     if found is None:
-        found = await run_db(app, pairing.lookup_token, token)
+        found = await run_db(app, pairing.lookup_token, token, read_only=True)
         if found is not None and len(cache) < 10_000:
             cache[token] = found
     return found

@@ -1,5 +1,6 @@
 """Request logging: one JSON line per request with id, route template, status and timing — no paths or bodies."""
 
+import itertools
 import secrets
 import time
 
@@ -15,10 +16,15 @@ def route_label(request: web.Request) -> str:
     return resource.canonical if resource is not None else "unmatched"
 
 
+# A random per-process prefix plus a counter: unique across restarts, and cheaper than urandom per request.
+_PREFIX = secrets.token_hex(4)
+_COUNTER = itertools.count(1)
+
+
 @web.middleware
 async def request_log_middleware(request: web.Request, handler):
     """Assign a request id, time the request, log the outcome."""
-    request_id = secrets.token_hex(8)
+    request_id = f"{_PREFIX}-{next(_COUNTER):x}"
     request["request_id"] = request_id
     started = time.perf_counter()
     response = await handler(request)

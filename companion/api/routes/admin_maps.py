@@ -14,7 +14,7 @@ async def install_map(call: Call) -> MapRef:
 
 async def map_versions(call: Call) -> MapVersionList:
     """Every stored version of a map."""
-    rows = await call.db(maps.versions, call.params["id"])
+    rows = await call.read(maps.versions, call.params["id"])
     return MapVersionList(items=[MapVersion.model_validate(row) for row in rows])
 
 

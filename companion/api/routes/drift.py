@@ -12,7 +12,7 @@ async def report_drift(call: Call) -> None:
 
 async def drift_summary(call: Call) -> DriftList:
     """Drift counts per map, field and outcome."""
-    return DriftList(items=[DriftSummary.model_validate(row) for row in await call.db(drift.summary)])
+    return DriftList(items=[DriftSummary.model_validate(row) for row in await call.read(drift.summary)])
 
 
 ROUTES = [

@@ -19,12 +19,12 @@ async def create_encounter(call: Call) -> Encounter:
 
 async def get_encounter(call: Call) -> Encounter:
     """One encounter with everything recorded on it."""
-    return Encounter.model_validate(await call.db(encounters.get, call.params["id"]))
+    return Encounter.model_validate(await call.read(encounters.get, call.params["id"]))
 
 
 async def list_encounters(call: Call) -> EncounterList:
     """A patient's encounters, newest first."""
-    rows = await call.db(encounters.list_for_patient, call.query.patient_id, call.query.limit)
+    rows = await call.read(encounters.list_for_patient, call.query.patient_id, call.query.limit)
     return EncounterList(items=[Encounter.model_validate(row) for row in rows])
 
 

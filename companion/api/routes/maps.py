@@ -7,12 +7,12 @@ from companion.store import maps
 
 async def list_maps(call: Call) -> MapList:
     """Installed maps with their active versions."""
-    return MapList(items=[MapSummary.model_validate(row) for row in await call.db(maps.list_maps)])
+    return MapList(items=[MapSummary.model_validate(row) for row in await call.read(maps.list_maps)])
 
 
 async def get_map(call: Call) -> MapDocument:
     """A map's JSON, the active version unless ?version= is given."""
-    return MapDocument(await call.db(maps.get_map, call.params["id"], call.query.version))
+    return MapDocument(await call.read(maps.get_map, call.params["id"], call.query.version))
 
 
 ROUTES = [

@@ -10,9 +10,9 @@ from companion.store import encounters, states
 async def draft(call: Call) -> DraftResult:
     """Ask the note engine for a draft and keep it as a revision."""
     encounter_id = call.params["id"]
-    encounter = await call.db(encounters.get, encounter_id)
+    encounter = await call.read(encounters.get, encounter_id)
     states.check("draft", encounter["state"])  # refuse before spending engine time
-    segments = await call.db(encounters.transcript, encounter_id)
+    segments = await call.read(encounters.transcript, encounter_id)
     note = await engines.draft_note(encounter, segments, call.body.template)
     sections = engines.note_sections(note)
     revision = await call.db(encounters.add_revision, call.actor, encounter_id, sections, kind="draft",

@@ -1,12 +1,15 @@
 """Admin pilot routes: dashboard data, settings, purge, blind review; plus the static dashboard at /admin."""
 
+import asyncio
 from datetime import date
 from importlib import resources
 
 from aiohttp import web
 from pydantic import Field, model_validator
 
+from companion.api.keys import DB
 from companion.api.models.common import Strict
+from companion.api.routes.pilot_consent import schedule_autopurge
 from companion.api.spec import Call, Route
 from companion.pilot import service
 from companion.pilot.blind_review import Comparison, Rating
@@ -89,8 +92,9 @@ async def admin_static(call: Call) -> None:
 
 async def dashboard(call: Call) -> DashboardData:
     """Everything the dashboard shows for a window."""
-    await call.db(pilot_retention.maybe_autopurge)
-    return await call.db(service.dashboard, call.query.date_from, call.query.date_to)
+    data = await call.db(service.dashboard, call.query.date_from, call.query.date_to)
+    schedule_autopurge(call)
+    return data
 
 
 async def audit_log(call: Call) -> AuditView:
@@ -115,7 +119,8 @@ async def update_settings(call: Call) -> PilotSettings:
 
 async def purge(call: Call) -> PurgeResult:
     """Purge transcripts older than the retention limit now."""
-    result = await call.db(pilot_retention.purge, call.actor, retention_days=call.body.retention_days)
+    result = await call.db(pilot_retention.delete_expired, call.actor, retention_days=call.body.retention_days)
+    await asyncio.get_running_loop().run_in_executor(None, pilot_retention.compact, call.request.app[DB].path)
     return PurgeResult.model_validate(result)
 
 

@@ -1,11 +1,14 @@
 """Clinician-facing pilot routes: recording consent per encounter and the once-a-day satisfaction question."""
 
+import asyncio
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from companion.api.models.common import ShortText, Strict
-from companion.api.spec import Call, Route
+from companion.api.keys import DB
+from companion.api.spec import Call, Route, run_db
+from companion.logs import log_event
 from companion.pilot.consent import ConsentDecision
 from companion.store import pilot as pilot_store
 from companion.store import pilot_retention
@@ -64,10 +67,33 @@ class SatisfactionRecorded(Strict):
     score: int
 
 
+_BACKGROUND: set[asyncio.Task] = set()
+
+
+def schedule_autopurge(call: Call) -> None:
+    """Start the hourly retention check after the current request (it never delays the response)."""
+    task = asyncio.get_running_loop().create_task(autopurge(call.request.app))
+    _BACKGROUND.add(task)
+    task.add_done_callback(_finished)
+
+
+async def autopurge(app) -> None:
+    """Delete through the writer (group commit), then compact the file on a connection of its own."""
+    result = await run_db(app, pilot_retention.autopurge_delete)
+    if pilot_retention.needs_compaction(result):
+        await asyncio.get_running_loop().run_in_executor(None, pilot_retention.compact, app[DB].path)
+
+
+def _finished(task: asyncio.Task) -> None:
+    _BACKGROUND.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log_event("autopurge_failed", level=40, error_type=type(task.exception()).__name__)
+
+
 async def consent_status(call: Call) -> ConsentStatus:
-    """The practice's consent rule (and a chance for the automatic retention purge to run)."""
-    await call.db(pilot_retention.maybe_autopurge)
+    """The practice's consent rule; the panel asks at every encounter, so the automatic purge is checked here."""
     decision, configured = await call.db(pilot_store.consent_decision)
+    schedule_autopurge(call)
     return ConsentStatus(configured=configured, decision=decision)
 
 
