@@ -25,7 +25,8 @@
      map pre-fill steps ({action: "click"|"wait_for", target, ...}); never clicks Save/Sign/Finalize/Submit.
    commitReason(element) → string   why an element looks like a save/sign control ("" if it does not).
 
-   Load order (classic scripts, see files.json): util.js, bridge.js, the writers, steps.js, index.js.
+   Load order (classic scripts, see files.json): util.js, bridge.js, vendor/purify.min.js, the writers, steps.js,
+   index.js. util.js and bridge.js must run at document_start (the handshake); the rest may be injected later.
    Editor APIs live in the page's own JS world: extension/page/editor-bridge.js (world MAIN) answers over a
    sealed MessagePort; see bridge.js for the handshake. */
 (() => {
