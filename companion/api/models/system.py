@@ -24,10 +24,11 @@ class PairRequest(Strict):
 
 
 class PairResponse(Strict):
-    """A bearer token (shown once) and its role."""
+    """A bearer token (shown once), its role and opaque id."""
 
     token: str
     role: Role
+    token_id: str
 
 
 class WhoAmI(Strict):

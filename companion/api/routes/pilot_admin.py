@@ -92,24 +92,26 @@ async def admin_static(call: Call) -> None:
 
 async def dashboard(call: Call) -> DashboardData:
     """Everything the dashboard shows for a window."""
-    data = await call.db(service.dashboard, call.query.date_from, call.query.date_to)
+    await call.db(pilot_store.refresh_note_stats)  # writes go through the writer; the heavy read does not
+    data = await call.read(service.dashboard, call.query.date_from, call.query.date_to, refresh=False)
     schedule_autopurge(call)
     return data
 
 
 async def audit_log(call: Call) -> AuditView:
     """The newest audit rows and the result of verifying the whole hash chain."""
-    return await call.db(service.audit_view, call.query.limit)
+    return await call.read(service.audit_view, call.query.limit)
 
 
 async def report(call: Call) -> PilotReport:
     """Metrics and scorecard for a window (the numbers of `vetscribe pilot report`)."""
-    return await call.db(service.pilot_report, call.query.date_from, call.query.date_to)
+    await call.db(pilot_store.refresh_note_stats)
+    return await call.read(service.pilot_report, call.query.date_from, call.query.date_to, refresh=False)
 
 
 async def get_settings(call: Call) -> PilotSettings:
     """Consent, retention, baseline, time zone and thresholds."""
-    return await call.db(pilot_store.get_settings)
+    return await call.read(pilot_store.get_settings)
 
 
 async def update_settings(call: Call) -> PilotSettings:
@@ -136,7 +138,7 @@ async def import_ratings(call: Call) -> Comparison:
 
 async def blind_review_result(call: Call) -> Comparison:
     """The comparison for a review's ratings so far."""
-    return await call.db(service.review_comparison, call.params["id"])
+    return await call.read(service.review_comparison, call.params["id"])
 
 
 ROUTES = [

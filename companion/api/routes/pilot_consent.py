@@ -92,7 +92,7 @@ def _finished(task: asyncio.Task) -> None:
 
 async def consent_status(call: Call) -> ConsentStatus:
     """The practice's consent rule; the panel asks at every encounter, so the automatic purge is checked here."""
-    decision, configured = await call.db(pilot_store.consent_decision)
+    decision, configured = await call.read(pilot_store.consent_decision)
     schedule_autopurge(call)
     return ConsentStatus(configured=configured, decision=decision)
 
@@ -106,7 +106,7 @@ async def confirm_consent(call: Call) -> ConsentRecord:
 
 async def get_consent(call: Call) -> ConsentRecord:
     """The consent recorded for this encounter."""
-    row = await call.db(pilot_store.get_consent, call.params["id"])
+    row = await call.read(pilot_store.get_consent, call.params["id"])
     if row is None:
         raise NotFound("no consent recorded for this encounter")
     return ConsentRecord.model_validate(row)
@@ -114,7 +114,7 @@ async def get_consent(call: Call) -> ConsentRecord:
 
 async def satisfaction_due(call: Call) -> SatisfactionDue:
     """True when this clinician has not answered today."""
-    due = await call.db(pilot_store.satisfaction_due, call.query.clinician)
+    due = await call.read(pilot_store.satisfaction_due, call.query.clinician)
     return SatisfactionDue(clinician=call.query.clinician, due=due)
 
 

@@ -26,11 +26,11 @@ async def pair(call: Call) -> PairResponse:
         raise ApiError(429, "rate_limited", f"too many wrong pairing codes; try again in {wait} s",
                        headers={"Retry-After": str(wait)})
     try:
-        token, _token_id, role = await call.db(pairing.redeem_code, call.body.code)
+        token, token_id, role = await call.db(pairing.redeem_code, call.body.code)
     except PairingRefused:
         guard.record_failure()
         raise
-    return PairResponse(token=token, role=role)
+    return PairResponse(token=token, role=role, token_id=token_id)
 
 
 async def whoami(call: Call) -> WhoAmI:
