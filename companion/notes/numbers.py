@@ -3,6 +3,7 @@
 Keeping the length lets every span found in the normalised text point at the same characters of what was said.
 """
 
+import math
 import re
 
 _ONES = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -27,6 +28,9 @@ _LETTERS = re.compile(r"[a-z]+")
 _NUMBER_TOKENS = frozenset(_ONES) | frozenset(_TENS) | {"hundred", "thousand", "half", "point"}
 
 
+MAX_TOKENS = 12
+
+
 def normalise(text: str) -> str:
     """Return `text` with spoken numbers replaced by digits, padded with spaces to the same length."""
     if _NUMBER_TOKENS.isdisjoint(_LETTERS.findall(text.lower())):
@@ -39,7 +43,7 @@ def _replace(match: re.Match) -> str:
     if _DIGITS.fullmatch(said):
         return said
     value = words_to_number(said)
-    if value is None:
+    if value is None or not math.isfinite(value) or value >= 1e12:
         return said
     digits = f"{value:g}" if value != int(value) else str(int(value))
     if len(digits) > len(said) or "e" in digits:
@@ -50,6 +54,8 @@ def _replace(match: re.Match) -> str:
 def words_to_number(said: str) -> float | None:
     """Value of a spoken number phrase ("two point five", "one and a half", "a hundred"), or None."""
     tokens = ["point" if t == "." else t for t in re.split(r"[\s-]+", said.lower().strip()) if t]
+    if len(tokens) > MAX_TOKENS:
+        return None  # nobody says a dose or a vital in more words; a longer run is noise
     if not tokens or all(_DIGITS.fullmatch(t) for t in tokens) and len(tokens) == 1:
         return None
     if tokens in (["a"], ["and"], ["point"]):

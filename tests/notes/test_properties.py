@@ -77,3 +77,11 @@ def test_structured_segments_never_crash(segments):
     except NoteEngineError:
         return
     assert re.search(r"grounded", note.grounding.verdict)
+
+
+def test_pathological_number_runs_and_unpunctuated_text_do_not_crash():
+    for transcript in ["Dr: " + " ".join(["one hundred"] * 3000) + " point five mg of carprofen",
+                       "Dr: " + " . ".join(["nine"] * 3000), "Dr: " + "-".join(["twenty"] * 3000),
+                       "Dr: start carprofen " + " ".join(["75 mg"] * 3000)]:
+        note = draft_note(transcript)
+        assert all(o.dose is None or o.dose < 1e12 for o in note.medications)
