@@ -163,6 +163,9 @@ def format_result(result: CheckResult) -> str:
             if fields:
                 lines.append(f"   {part}")
                 lines += [_row(name, rep) for name, rep in fields.items()]
+        if kind.steps and any(rep["status"] != "found" for rep in kind.write.values()):
+            lines.append("    (a saved page shows what was open when it was saved: the steps above are not run, so save "
+                         "the page with the popup open, or check a live URL)")
         if kind.parsed is not None:
             lines.append("   parsed context")
             lines += [f"    {k:<22} {v}" for k, v in kind.parsed.items()]

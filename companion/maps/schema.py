@@ -38,6 +38,10 @@ class _Strict(BaseModel):
 class Hop(_Strict):
     """One step into a nested document: a same-origin iframe or an open shadow root."""
 
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"oneOf": [{"required": ["iframe"]}, {"required": ["shadow_root"]}]}
+    )
+
     iframe: str | None = Field(default=None, description="CSS selector of the iframe (must match exactly one).")
     shadow_root: str | None = Field(
         default=None, description="CSS selector of the shadow host whose open shadowRoot to enter."
@@ -58,6 +62,12 @@ class Locator(_Strict):
 
     A locator that matches zero or several elements is a miss and the resolver tries the next one.
     """
+
+    # The JSON Schema says "exactly one strategy" too, so editors flag it while the admin types.
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True,
+        json_schema_extra={"oneOf": [{"required": [key]} for key in STRATEGIES]},
+    )
 
     # strategies (exactly one)
     test_id: str | None = Field(default=None, description="Value of the test-id attribute (see `attribute`).")

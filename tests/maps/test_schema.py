@@ -87,3 +87,12 @@ def test_readme_documents_every_strategy_and_field_option():
     readme = (SELECTORS_DIR / "README.md").read_text(encoding="utf-8")
     for name in list(STRATEGIES) + list(WriteField.model_fields) + ["within", "enter", "filter", "extract", "multiple"]:
         assert f"`{name}`" in readme, f"selectors/README.md does not explain `{name}`"
+
+
+@pytest.mark.parametrize("locator", [{"name": "a", "css": "b"}, {}, {"enter": [{"iframe": "#a"}], "label": "x",
+                                                                     "id": "y"}])
+def test_json_schema_also_requires_exactly_one_strategy(locator):
+    schema = json.loads(SCHEMA_PATH.read_text())
+    data = load_test_map("acme.json")
+    data["page_kinds"]["record"]["write"]["plan"]["locators"] = [locator]
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data))
