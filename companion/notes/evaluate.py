@@ -15,7 +15,7 @@ NUMERIC_VITALS = ("temperature", "heart_rate", "respiratory_rate", "weight", "bo
                   "pain_score")
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
-_GENERIC_DOSE = re.compile(r"\b([a-z][a-z\-]{2,}[a-z])\s+(\d+(?:\.\d+)?)\s*(?:mg|mcg|milligrams?)\b", re.IGNORECASE)
+_GENERIC_DOSE = re.compile(r"\b([a-z][a-z\-]{2,30}[a-z])\s+(\d+(?:\.\d+)?)\s*(?:mg|mcg|milligrams?)\b", re.IGNORECASE)
 
 
 def load_consults(directory: Path) -> list[dict]:

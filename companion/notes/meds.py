@@ -65,7 +65,7 @@ _NEW = re.compile(r"\b(?:start(?:ing)?|prescrib(?:e|ing)|send(?:ing)? (?:you |hi
                   r"(?:shots?|vaccines?)|apply|applying|dose (?:him|her|them)|load(?:ing)? dose)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:don't|do not|won't|will not|not going to|shouldn't|should not|avoid|never|"
                        r"not (?:give|use|start|prescribe)|no need for|rather not|instead of)\b", re.IGNORECASE)
-_GENERIC_DOSE = re.compile(r"\b([a-z][a-z\-]{2,}[a-z])\s+(?:\d+(?:\.\d+)?)\s*(?:mg|mcg|milligrams?|micrograms?)\b",
+_GENERIC_DOSE = re.compile(r"\b([a-z][a-z\-]{2,30}[a-z])\s+(?:\d+(?:\.\d+)?)\s*(?:mg|mcg|milligrams?|micrograms?)\b",
                            re.IGNORECASE)
 _NOT_DRUG_WORDS = frozenset("""about around approximately give given gave take takes taking took with dose doses
 dosage dosing the that this those these them then than from into onto have having been being were was what when where
@@ -118,7 +118,7 @@ _LIST_JOIN = re.compile(r"^[^;.!?]*?(?:,|\band\b|\bplus\b|\bwith\b)\s*(?:the\s+|
 
 def _joined_list(between: str) -> bool:
     """True when two drug names are joined as a list ("X 5 mg once a month and Y")."""
-    return bool(_LIST_JOIN.match(between)) and not _NEGATION.search(between)
+    return len(between) <= 60 and bool(_LIST_JOIN.match(between)) and not _NEGATION.search(between)
 
 
 def _mentions(sentence: Sentence) -> list[tuple]:
