@@ -6,8 +6,16 @@ VetScribe.content = VetScribe.content || {};
 (() => {
   const C = VetScribe.content;
 
+  /** Run a panel action; an unexpected error becomes a visible status, never a silent failure. */
+  function guarded(session, fn) {
+    return (...args) => Promise.resolve().then(() => fn(...args)).catch((err) => {
+      console.error("VetScribe action failed", err);
+      session.view.setStatus(`Something went wrong: ${err && err.message}. Nothing more was written.`, "error");
+    });
+  }
+
   function actionsFor(session) {
-    return {
+    const actions = {
       generate: () => session.generate(),
       approve: () => session.approve(),
       undo: () => session.undo(),
@@ -18,6 +26,7 @@ VetScribe.content = VetScribe.content || {};
       discard: (key) => session.discard(key),
       picker: () => C.send("admin.picker.start"),
     };
+    return Object.fromEntries(Object.entries(actions).map(([name, fn]) => [name, guarded(session, fn)]));
   }
 
   function messageTable(session, teardown) {
@@ -69,9 +78,11 @@ VetScribe.content = VetScribe.content || {};
     C.current = { frame, session, teardown };
     listen(messageTable(session, teardown), signal);
     window.addEventListener("pagehide", teardown, { once: true, signal });
-    await session.readContext();
-    await session.offerParked();
     C.watcher = C.watchPatient(session, signal);
+    await guarded(session, async () => {
+      await session.readContext();
+      await session.offerParked();
+    })();
   }
 
   C.start = start;

@@ -32,5 +32,11 @@ globalThis.VetScribe = globalThis.VetScribe || {};
     return (doc.body.textContent || "").replace(/\s+/g, " ").trim();
   }
 
-  VetScribe.dom = { h, replaceChildren, fragmentText };
+  /** A random idempotency key; crypto.randomUUID needs a secure context and many PIMS pages are plain http. */
+  function newKey(prefix = "k") {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  }
+
+  VetScribe.dom = { h, replaceChildren, fragmentText, newKey };
 })();

@@ -8,17 +8,30 @@ VetScribe.content = VetScribe.content || {};
   const { Session, send, errorText, sectionLabel } = VetScribe.content;
   const OK_OUTCOMES = new Set(["written", "appended", "unchanged"]);
 
+  /** A short, text-free summary of the fill engine's detail (writers tried and how each ended; no field text). */
+  function detailText(detail) {
+    if (!detail) return undefined;
+    if (typeof detail === "string") return detail.slice(0, 500);
+    const attempts = (detail.attempts || []).map((a) => `${a.writer}:${a.verified ? "verified" : a.error ? "error" : "unverified"}`);
+    return [detail.message, attempts.length ? `tried ${attempts.join(", ")}` : ""].filter(Boolean).join("; ").slice(0, 500) || undefined;
+  }
+
   function sameSections(a, b) {
     const ka = Object.keys(a || {});
     return ka.length === Object.keys(b || {}).length && ka.every((k) => a[k] === b[k]);
   }
 
-  /** Pair each plan section with the write field that takes it; a one-box PIMS gets everything in `note`. */
+  /**
+   * Pair each plan section with the write field that takes it; a one-box PIMS gets everything in `note`.
+   * An exam_<system> section without its own field is dropped when Objective is in the plan: the engine's
+   * Objective text already holds every body system's lines, so writing both would duplicate them.
+   */
   function planTargets(planSections, writeFields) {
     const targets = [];
     const leftover = [];
     for (const [section, text] of Object.entries(planSections)) {
       if (writeFields[section]) targets.push({ section, field: section, text });
+      else if (section.startsWith("exam_") && "objective" in planSections) continue;
       else leftover.push([section, text]);
     }
     if (leftover.length && writeFields.note) {
@@ -39,7 +52,7 @@ VetScribe.content = VetScribe.content || {};
       try {
         const revisionId = await this.saveEdits();
         if (!revisionId) return;
-        const key = (this.approvalKeys[revisionId] = this.approvalKeys[revisionId] || crypto.randomUUID());
+        const key = (this.approvalKeys[revisionId] = this.approvalKeys[revisionId] || VetScribe.dom.newKey("ap"));
         this.view.setStatus("Approving…");
         const res = await send("encounter.approve", { encounterId: this.encounter.id, body: { revision_id: revisionId, idempotency_key: key } });
         if (res.queued) {
@@ -63,7 +76,7 @@ VetScribe.content = VetScribe.content || {};
 
     /** Keep the clinician's edits as a revision (only when something changed); returns the revision id. */
     async saveEdits() {
-      const sections = this.view.sectionTexts();
+      const sections = { ...this.revisionSections, ...this.view.sectionTexts() };
       if (sameSections(sections, this.revisionSections)) return this.revisionId;
       const res = await send("encounter.revise", { encounterId: this.encounter.id, body: { sections, base_revision_id: this.revisionId } });
       if (!res.ok) {
@@ -143,7 +156,7 @@ VetScribe.content = VetScribe.content || {};
       if (OK_OUTCOMES.has(written.outcome)) this.undoEntries.push({ target, spec, element: found.element, before: written.before });
       this.showResult(target, written, this.outcomeMessage(target, written));
       const outcome = written.outcome === "needs_confirmation" ? "skipped" : written.outcome;
-      return { ...base, outcome, writer: written.writer || undefined, strategy: found.strategy, detail: written.detail ? String(written.detail).slice(0, 500) : undefined };
+      return { ...base, outcome, writer: written.writer || undefined, strategy: found.strategy, detail: detailText(written.detail) };
     },
 
     outcomeMessage(target, written) {
@@ -177,7 +190,7 @@ VetScribe.content = VetScribe.content || {};
       }
       const spec = this.map.page_kinds[this.pageKind].write[target.field];
       const result = await this.fillOne(target, { ...spec, mode });
-      await this.reportResults(this.lastPlan, [result], crypto.randomUUID());
+      await this.reportResults(this.lastPlan, [result], VetScribe.dom.newKey("wb"));
     },
 
     async reportResults(plan, results, key) {

@@ -37,7 +37,7 @@ VetScribe.content = VetScribe.content || {};
   }
 
   /** Turn a DraftResult into what the panel shows: sections with sentences and their transcript sources. */
-  function viewModel(draft, segments) {
+  function viewModel(draft, segments, hidden = new Set()) {
     // The engine names segments by their stored id or, when given none, "s<n>" by position (1-based).
     const byId = new Map();
     (segments || []).forEach((seg, i) => { byId.set(`s${i + 1}`, seg); byId.set(String(seg.segment_id), seg); });
@@ -46,7 +46,7 @@ VetScribe.content = VetScribe.content || {};
       const seg = byId.get(String(p.segment_id));
       return seg ? { label: seg.speaker, text: seg.text, start: p.start, end: p.end } : null;
     };
-    const names = Object.keys(draft.sections || {});
+    const names = Object.keys(draft.sections || {}).filter((name) => !hidden.has(name));
     names.sort((a, b) => rank(a) - rank(b));
     const sections = names.map((name) => ({
       name, label: sectionLabel(name), text: draft.sections[name],
@@ -129,6 +129,15 @@ VetScribe.content = VetScribe.content || {};
 
     /** Read the chart through the map, have the companion parse it, and show what was read and what was not. */
     async readContext() {
+      this.reading = true;
+      try {
+        return await this.readContextNow();
+      } finally {
+        this.reading = false;
+      }
+    }
+
+    async readContextNow() {
       this.pageKind = this.pageKind || (await this.waitForPageKind());
       if (!this.pageKind) {
         this.view.setStatus(`This ${this.map.display_name} page is not one the map knows (no page kind matched).`, "error");
@@ -264,11 +273,20 @@ VetScribe.content = VetScribe.content || {};
       this.revisionSections = { ...draft.sections };
       const enc = await send("encounter.get", { encounterId: this.encounter.id });
       const segments = enc.ok ? enc.data.transcript : [];
-      this.view.setNote(viewModel(draft, segments));
+      this.view.setNote(viewModel(draft, segments, this.hiddenSections(draft.sections)));
       this.view.enable({ approve: true, undo: false });
       this.view.setApproveLabel("Approve and fill");
       const flagCount = ((draft.note && draft.note.flags) || []).length;
       this.view.setStatus(`Draft ready${flagCount ? ` with ${flagCount} flag(s) to review` : ""}. Edit, then Approve.`, "ok");
+    }
+
+    /**
+     * exam_<system> sections this page has no field for, while Objective is present: their lines are already
+     * in Objective, so the panel shows (and the fill writes) them once, there. They stay in the revision.
+     */
+    hiddenSections(sections) {
+      const write = (this.map.page_kinds[this.pageKind] || {}).write || {};
+      return new Set(Object.keys(sections || {}).filter((name) => name.startsWith("exam_") && !write[name] && "objective" in sections));
     }
 
     /** Current patient key on the page (null when no patient is showing). */

@@ -9,11 +9,22 @@ VetScribe.content = VetScribe.content || {};
   const DEBOUNCE_MS = 250;
   const PARKED_KEY = "parkedDrafts";
 
-  /** Storage key for a patient's parked draft: a hash, so the storage index holds no patient id in clear. */
+  /**
+   * Storage key for a patient's parked draft: a hash, so the storage index holds no patient id in clear.
+   * (cyrb53: crypto.subtle needs a secure context and many PIMS pages are plain http.)
+   */
   async function parkKey(mapId, patientKey) {
-    const bytes = new TextEncoder().encode(`${mapId}\u0000${patientKey}`);
-    const digest = await crypto.subtle.digest("SHA-256", bytes);
-    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 32);
+    const text = `${mapId}\u0000${patientKey}`;
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return `p${(h2 >>> 0).toString(16).padStart(8, "0")}${(h1 >>> 0).toString(16).padStart(8, "0")}`;
   }
 
   async function readParked() {
@@ -59,7 +70,10 @@ VetScribe.content = VetScribe.content || {};
         await this.showDraft(item.draft);
         this.revisionId = item.revisionId;
         this.revisionSections = item.revisionSections;
-        if (item.sections) this.view.setNote(VetScribe.content.viewModel({ ...item.draft, sections: item.sections }, []));
+        if (item.sections) {
+          const sections = { ...item.revisionSections, ...item.sections };
+          this.view.setNote(VetScribe.content.viewModel({ ...item.draft, sections }, [], this.hiddenSections(sections)));
+        }
       }
       await this.discard(key, { quiet: true });
       this.view.setStatus("Parked draft restored. Review it before approving.", "ok");
@@ -99,7 +113,7 @@ VetScribe.content = VetScribe.content || {};
     let running = false;
     const check = async () => {
       timer = null;
-      if (running || session.approving || session.generating || signal.aborted) return schedule();
+      if (running || session.reading || session.approving || session.generating || signal.aborted) return schedule();
       running = true;
       try {
         const detected = VetScribe.resolver.detectPageKind(session.map, { root: document });

@@ -279,8 +279,14 @@ class Panel:
         rect = res["item"]["rect"]
         self.page.mouse.click(rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2)
 
-    def hover(self, testid: str) -> None:
-        self.page.mouse.move(*self._center(testid))
+    def hover(self, testid: str, first_line: bool = False) -> None:
+        """Move the mouse over the element (its first line's start when first_line, e.g. the first sentence)."""
+        if not first_line:
+            self.page.mouse.move(*self._center(testid))
+            return
+        res = self._op({"action": "scrollIntoView", "testid": testid})
+        rect = res["item"]["rect"]
+        self.page.mouse.move(rect["x"] + 4, rect["y"] + 6)
 
     def type(self, testid: str, text: str, replace: bool = True) -> None:
         """Focus a text field by clicking it, then type (insert_text: one input event, like a paste)."""

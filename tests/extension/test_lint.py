@@ -13,6 +13,12 @@ from tests.extension.harness import EXTENSION_DIR, REPO
 ALLOWED_WARNINGS = {"BACKGROUND_SERVICE_WORKER_IGNORED"}
 
 
+def _vendored(warning: dict) -> bool:
+    """Pinned third-party builds copied in unmodified (e.g. DOMPurify, which parses into an inert document
+    with innerHTML by design); our own code gets no such allowance."""
+    return "/vendor/" in "/" + str(warning.get("file") or "")
+
+
 @pytest.mark.skipif(not (REPO / "node_modules" / ".bin" / "web-ext").exists() or not shutil.which("node"),
                     reason="web-ext not installed (npm ci)")
 def test_web_ext_lint_has_no_errors():
@@ -21,7 +27,7 @@ def test_web_ext_lint_has_no_errors():
                          capture_output=True, text=True, timeout=180, cwd=REPO)
     report = json.loads(out.stdout)
     assert report["errors"] == [], [f"{e['code']}: {e['message']} ({e.get('file')})" for e in report["errors"]]
-    unexpected = [w for w in report["warnings"] if w["code"] not in ALLOWED_WARNINGS]
+    unexpected = [w for w in report["warnings"] if w["code"] not in ALLOWED_WARNINGS and not _vendored(w)]
     assert unexpected == [], [f"{w['code']}: {w['message']} ({w.get('file')})" for w in unexpected]
 
 

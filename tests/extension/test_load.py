@@ -25,10 +25,15 @@ def test_companion_url_must_be_loopback(extension):
 
 
 def test_wrong_pairing_code_keeps_no_token(extension, companion):
-    extension.message({"type": "companion.unpair"})
-    text = extension.pair_via_options(companion.url, "ZZZZ-ZZZZ")
-    assert text.startswith("Pairing failed"), text
-    assert not extension.storage("settings")["settings"].get("token")
+    saved = extension.storage("settings").get("settings")
+    try:
+        extension.message({"type": "companion.unpair"})
+        text = extension.pair_via_options(companion.url, "ZZZZ-ZZZZ")
+        assert text.startswith("Pairing failed"), text
+        assert not extension.storage("settings")["settings"].get("token")
+    finally:
+        if saved:
+            extension.eval("(s) => chrome.storage.local.set({settings: s})", saved)
 
 
 def test_options_page_pairs_and_shows_role(paired, companion):
