@@ -96,26 +96,67 @@ class PilotMetrics(BaseModel):
 
 
 class _Group:
-    """Running sums for one group; kept as plain attributes so 100,000 records stay well under a second."""
+    """Running sums for one clinician (the clinic is their merge); plain attributes keep 100,000 records fast."""
 
-    __slots__ = ("notes", "ai", "manual", "t_tr", "t_panel", "chars", "dist", "sec_chars", "sec_dist",
-                 "err_tags", "err_notes", "err_sig", "sig_med", "sat")
+    __slots__ = ("notes", "ai", "manual", "t_tr", "t_panel", "chars", "dist", "sec", "err_tags", "err_notes",
+                 "err_sig", "sig_med", "sat")
 
     def __init__(self) -> None:
         self.notes = self.ai = self.manual = self.chars = self.dist = self.sig_med = 0
         self.t_tr: list[float] = []
         self.t_panel: list[float] = []
-        self.sec_chars: dict[str, int] = defaultdict(int)
-        self.sec_dist: dict[str, int] = defaultdict(int)
+        self.sec: dict[str, list[int]] = {}  # section -> [draft chars, distance]
         self.err_tags: dict[str, int] = defaultdict(int)
         self.err_notes: dict[str, int] = defaultdict(int)
         self.err_sig: dict[str, int] = defaultdict(int)
         self.sat: list[int] = []
 
+    def merge(self, other: "_Group") -> None:
+        """Add another group's sums into this one."""
+        for name in ("notes", "ai", "manual", "chars", "dist", "sig_med"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.t_tr += other.t_tr
+        self.t_panel += other.t_panel
+        self.sat += other.sat
+        for section, (chars, dist) in other.sec.items():
+            acc = self.sec.setdefault(section, [0, 0])
+            acc[0] += chars
+            acc[1] += dist
+        for mine, theirs in ((self.err_tags, other.err_tags), (self.err_notes, other.err_notes),
+                             (self.err_sig, other.err_sig)):
+            for key, n in theirs.items():
+                mine[key] += n
+
+
+class _Day:
+    """Running sums for one day's trend point."""
+
+    __slots__ = ("ai", "panel_sum", "panel_n", "tr_sum", "tr_n", "chars", "dist", "sig_med")
+
+    def __init__(self) -> None:
+        self.ai = self.panel_n = self.tr_n = self.chars = self.dist = self.sig_med = 0
+        self.panel_sum = self.tr_sum = 0.0
+
 
 def local_day(ts: float, tz: tzinfo) -> date:
     """The clinic-local calendar day of a POSIX timestamp."""
     return datetime.fromtimestamp(ts, tz).date()
+
+
+class _DayOf:
+    """local_day with a cache per 15-minute slot (every real UTC offset is a multiple of 15 minutes)."""
+
+    __slots__ = ("tz", "cache")
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz, self.cache = tz, {}
+
+    def __call__(self, ts: float) -> date:
+        slot = int(ts // 900)
+        day = self.cache.get(slot)
+        if day is None:
+            day = self.cache[slot] = local_day(slot * 900, self.tz)
+        return day
 
 
 def compute_metrics(
@@ -127,26 +168,36 @@ def compute_metrics(
     tz: tzinfo = timezone.utc,
 ) -> PilotMetrics:
     """Compute every pilot metric for notes approved between date_from and date_to (inclusive, clinic-local days)."""
-    clinic, by_clinician = _Group(), defaultdict(_Group)
-    daily: dict[date, _Group] = defaultdict(_Group)
+    groups: dict[str, _Group] = {}
+    daily: dict[date, _Day] = {}
     failures: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    day_of = _DayOf(tz)
     for rec in data.encounters:
         if rec.approved_at is None:
             continue
-        day = local_day(rec.approved_at, tz)
+        day = day_of(rec.approved_at)
         if (date_from and day < date_from) or (date_to and day > date_to):
             continue
-        for group in (clinic, by_clinician[rec.clinician], daily[day]):
-            _add_note(group, rec)
+        group = groups.get(rec.clinician)
+        if group is None:
+            group = groups[rec.clinician] = _Group()
         for wb in rec.writeback:
             failures[(rec.pims, rec.map_id, rec.map_version, wb.field)][wb.outcome] += 1
+        group.notes += 1
+        if rec.scribe:
+            point = daily.get(day)
+            _add_ai_note(group, point if point is not None else daily.setdefault(day, _Day()), rec)
+        else:
+            group.manual += 1
     for pims, map_id, map_version, field_name, outcome, count in data.writeback_counts:
         failures[(pims, map_id, map_version, field_name)][outcome] += count
     for sat in data.satisfaction:
         if (date_from and sat.day < date_from) or (date_to and sat.day > date_to):
             continue
-        clinic.sat.append(sat.score)
-        by_clinician[sat.clinician].sat.append(sat.score)
+        groups.setdefault(sat.clinician, _Group()).sat.append(sat.score)
+    clinic = _Group()
+    for group in groups.values():
+        clinic.merge(group)
     baselines = _baselines(data, baseline_seconds)
     return PilotMetrics(
         date_from=date_from,
@@ -154,40 +205,59 @@ def compute_metrics(
         clinic=_finish(clinic, baselines.get(None)),
         clinicians={
             name: _finish(group, baselines.get(name) or baselines.get(None))
-            for name, group in sorted(by_clinician.items())
+            for name, group in sorted(groups.items())
         },
         writeback_failures=_failure_rows(failures),
-        daily=[_day_point(day, group) for day, group in sorted(daily.items())],
+        daily=[_day_point(day, point) for day, point in sorted(daily.items())],
     )
 
 
-def _add_note(group: _Group, rec: EncounterRecord) -> None:
-    group.notes += 1
-    if not rec.scribe:
-        group.manual += 1
-        return
+def _add_ai_note(group: _Group, point: _Day, rec: EncounterRecord) -> None:
     group.ai += 1
+    point.ai += 1
     if rec.first_transcript_at is not None:
-        group.t_tr.append(rec.approved_at - rec.first_transcript_at)
+        seconds = rec.approved_at - rec.first_transcript_at
+        group.t_tr.append(seconds)
+        point.tr_sum += seconds
+        point.tr_n += 1
     if rec.panel_opened_at is not None:
-        group.t_panel.append(rec.approved_at - rec.panel_opened_at)
-    for edit in rec.edits:
-        group.chars += edit.draft_chars
-        group.dist += edit.distance
-        group.sec_chars[edit.section] += edit.draft_chars
-        group.sec_dist[edit.section] += edit.distance
-    seen, sig = set(), set()
-    for tag in rec.error_tags:
-        group.err_tags[tag.category] += 1
-        seen.add(tag.category)
-        if tag.clinically_significant:
-            sig.add(tag.category)
+        seconds = rec.approved_at - rec.panel_opened_at
+        group.t_panel.append(seconds)
+        point.panel_sum += seconds
+        point.panel_n += 1
+    chars = dist = 0
+    sections = group.sec
+    for section, draft_chars, distance in rec.edits:
+        chars += draft_chars
+        dist += distance
+        acc = sections.get(section)
+        if acc is None:
+            sections[section] = [draft_chars, distance]
+        else:
+            acc[0] += draft_chars
+            acc[1] += distance
+    group.chars += chars
+    group.dist += dist
+    point.chars += chars
+    point.dist += dist
+    if rec.error_tags and _add_tags(group, rec.error_tags):
+        group.sig_med += 1
+        point.sig_med += 1
+
+
+def _add_tags(group: _Group, tags) -> bool:
+    """Count a note's tags; True when one is a clinically significant medication error."""
+    seen, significant = set(), set()
+    for category, clinically_significant, _section in tags:
+        group.err_tags[category] += 1
+        seen.add(category)
+        if clinically_significant:
+            significant.add(category)
     for category in seen:
         group.err_notes[category] += 1
-    for category in sig:
+    for category in significant:
         group.err_sig[category] += 1
-    if "medication_error" in sig:
-        group.sig_med += 1
+    return "medication_error" in significant
 
 
 def _baselines(data: PilotData, entered: float | None) -> dict[str | None, "Baseline"]:
@@ -231,9 +301,7 @@ def _finish(group: _Group, baseline: Baseline) -> GroupMetrics:
         baseline=baseline,
         time_reduction=reduction,
         edit_rate=_ratio(group.dist, group.chars),
-        edit_rate_by_section={
-            name: group.sec_dist[name] / chars for name, chars in sorted(group.sec_chars.items()) if chars
-        },
+        edit_rate_by_section={name: dist / chars for name, (chars, dist) in sorted(group.sec.items()) if chars},
         errors={
             cat: ErrorStat(tags=group.err_tags[cat], notes=group.err_notes[cat], significant_notes=group.err_sig[cat])
             for cat in ERROR_CATEGORIES
@@ -257,12 +325,12 @@ def _failure_rows(failures: dict[tuple, dict[str, int]]) -> list[WritebackFailur
     return rows
 
 
-def _day_point(day: date, group: _Group) -> DayPoint:
+def _day_point(day: date, point: _Day) -> DayPoint:
     return DayPoint(
         day=day,
-        ai_notes=group.ai,
-        mean_doc_time_panel_s=fmean(group.t_panel) if group.t_panel else None,
-        mean_doc_time_transcript_s=fmean(group.t_tr) if group.t_tr else None,
-        edit_rate=_ratio(group.dist, group.chars),
-        significant_med_errors=group.sig_med,
+        ai_notes=point.ai,
+        mean_doc_time_panel_s=point.panel_sum / point.panel_n if point.panel_n else None,
+        mean_doc_time_transcript_s=point.tr_sum / point.tr_n if point.tr_n else None,
+        edit_rate=_ratio(point.dist, point.chars),
+        significant_med_errors=point.sig_med,
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -12,18 +13,16 @@ ERROR_CATEGORIES = ("omission", "hallucination", "medication_error", "speaker_mi
 FAILURE_OUTCOMES = frozenset({"missing", "ambiguous", "verify_failed", "refused", "error"})
 
 
-@dataclass(slots=True, frozen=True)
-class ErrorTag:
-    """A clinician's tag on an approved note."""
+class ErrorTag(NamedTuple):
+    """A clinician's tag on an approved note (a tuple: the store passes plain lists of the same shape)."""
 
     category: str
     clinically_significant: bool = False
     section: str | None = None
 
 
-@dataclass(slots=True, frozen=True)
-class SectionEdit:
-    """How much of one AI-drafted section the clinician changed before approving."""
+class SectionEdit(NamedTuple):
+    """How much of one AI-drafted section the clinician changed before approving (section, draft chars, distance)."""
 
     section: str
     draft_chars: int

@@ -45,14 +45,15 @@ class DashboardData(PilotReport):
     consent_states: dict[str, dict]
 
 
-def pilot_report(db: Database, date_from: date | None = None, date_to: date | None = None) -> PilotReport:
+def pilot_report(db: Database, date_from: date | None = None, date_to: date | None = None, *,
+                 refresh: bool = True) -> PilotReport:
     """Metrics and scorecards for a window (inclusive clinic-local days)."""
-    return PilotReport(**_report_fields(db, date_from, date_to))
+    return PilotReport(**_report_fields(db, date_from, date_to, refresh))
 
 
-def _report_fields(db: Database, date_from: date | None, date_to: date | None) -> dict:
+def _report_fields(db: Database, date_from: date | None, date_to: date | None, refresh: bool) -> dict:
     settings = pilot_store.get_settings(db)
-    data = pilot_store.load_pilot_data(db, date_from, date_to)
+    data = pilot_store.load_pilot_data(db, date_from, date_to, refresh=refresh)
     metrics = compute_metrics(data, date_from=date_from, date_to=date_to,
                               baseline_seconds=settings.baseline_seconds, tz=settings.tz())
     decision, configured = pilot_store.consent_decision(db)
@@ -66,10 +67,11 @@ def _report_fields(db: Database, date_from: date | None, date_to: date | None) -
     }
 
 
-def dashboard(db: Database, date_from: date | None = None, date_to: date | None = None) -> DashboardData:
+def dashboard(db: Database, date_from: date | None = None, date_to: date | None = None, *,
+              refresh: bool = True) -> DashboardData:
     """The report plus map health and blind-review status (the audit view loads separately: it walks the chain)."""
     return DashboardData(
-        **_report_fields(db, date_from, date_to),
+        **_report_fields(db, date_from, date_to, refresh),
         map_health=drift.summary(db),
         blind_reviews=pilot_store.list_blind_reviews(db),
         consent_states={code: {"name": row["name"], "rule": row["rule"], "status": row["status"]}

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from companion.pilot import consent as consent_rules
 from companion.pilot.blind_review import CandidateNote, Rating
-from companion.pilot.records import EncounterRecord, ErrorTag, PilotData, SatisfactionRecord, SectionEdit
+from companion.pilot.records import EncounterRecord, PilotData, SatisfactionRecord
 from companion.pilot.records import parse_error_tag, section_edits
 from companion.pilot.settings import PilotSettings, SettingsPatch, apply_patch
 from companion.store import audit
@@ -211,28 +211,37 @@ def _day_bounds(settings: PilotSettings, date_from: date | None, date_to: date |
     return low, high
 
 
-def _record(row: sqlite3.Row) -> EncounterRecord:
-    edits = row["edits_json"]
-    tags = row["error_tags_json"]
-    return EncounterRecord(
-        encounter_id=row["encounter_id"], clinician=row["clinician"], pims=row["pims"],
-        created_at=row["created_at"], approved_at=row["first_approved_at"], scribe=bool(row["scribe"]),
-        panel_opened_at=row["created_at"], first_transcript_at=row["first_transcript_at"],
-        map_id=row["map_id"], map_version=row["map_version"],
-        edits=tuple(SectionEdit(*e) for e in json.loads(edits)) if edits != "[]" else (),
-        error_tags=tuple(ErrorTag(*t) for t in json.loads(tags)) if tags != "[]" else (),
-    )
+_STATS_COLUMNS = ("encounter_id, clinician, pims, created_at, first_approved_at, scribe, first_transcript_at, map_id,"
+                  " map_version, edits_json, error_tags_json")
 
 
-def load_pilot_data(db: Database, date_from: date | None = None, date_to: date | None = None) -> PilotData:
-    """Everything compute_metrics needs for a window (the panel opening is the encounter's creation)."""
-    refresh_note_stats(db)
+def _records(conn: sqlite3.Connection, where: str, params: tuple) -> list[EncounterRecord]:
+    """Records from pilot_note_stats. Edits and tags stay the JSON lists they were stored as (the same shape as the
+    SectionEdit / ErrorTag tuples): building 100,000s of objects would dominate the dashboard's load time."""
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: several times faster than sqlite3.Row for 100,000 rows
+    loads = json.loads
+    return [
+        EncounterRecord(eid, clinician, pims, created, approved, bool(scribe), created, transcript, map_id, version,
+                        loads(edits) if edits != "[]" else (), loads(tags) if tags != "[]" else ())
+        for eid, clinician, pims, created, approved, scribe, transcript, map_id, version, edits, tags
+        in cursor.execute(f"SELECT {_STATS_COLUMNS} FROM pilot_note_stats WHERE {where}", params)
+    ]
+
+
+def load_pilot_data(db: Database, date_from: date | None = None, date_to: date | None = None, *,
+                    refresh: bool = True) -> PilotData:
+    """Everything compute_metrics needs for a window (the panel opening is the encounter's creation).
+
+    refresh=False when the caller already folded new approvals on the writer and now reads on the reader.
+    """
+    if refresh:
+        refresh_note_stats(db)
     with db.reading() as conn:
         settings = read_settings(conn)
         low, high = _day_bounds(settings, date_from, date_to)
-        rows = conn.execute("SELECT * FROM pilot_note_stats WHERE first_approved_at >= ? AND first_approved_at < ?",
-                            (low, high)).fetchall()
-        manual = conn.execute("SELECT * FROM pilot_note_stats WHERE scribe = 0").fetchall()
+        records = _records(conn, "first_approved_at >= ? AND first_approved_at < ?", (low, high))
+        manual = _records(conn, "scribe = 0", ())
         counts = conn.execute(
             "SELECT s.pims, s.map_id, s.map_version, r.field, r.outcome, COUNT(*) FROM writeback_results r"
             " JOIN pilot_note_stats s ON s.approval_id = r.approval_id"
@@ -240,9 +249,9 @@ def load_pilot_data(db: Database, date_from: date | None = None, date_to: date |
             " GROUP BY s.pims, s.map_id, s.map_version, r.field, r.outcome", (low, high)).fetchall()
         satisfaction = conn.execute("SELECT clinician, day, score FROM pilot_satisfaction").fetchall()
     return PilotData(
-        encounters=[_record(r) for r in rows],
+        encounters=records,
         satisfaction=[SatisfactionRecord(r[0], date.fromisoformat(r[1]), r[2]) for r in satisfaction],
-        baseline_encounters=[_record(r) for r in manual],
+        baseline_encounters=manual,
         writeback_counts=[tuple(r) for r in counts],
     )
 

@@ -1,5 +1,6 @@
 """Retention: old transcripts are purged from the SQLite file itself; approved notes and the audit log stay."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -97,12 +98,30 @@ async def test_retention_setting_and_automatic_purge(api):
     assert invalid.status == 422
     # the panel asks for the consent rule at every encounter; that is where the hourly automatic purge runs
     assert (await client.get("/v1/consent", headers=tokens["clinician"])).status == 200
-    raw = file_bytes(data_dir)
-    assert OLD_PHRASE.encode() not in raw and NEW_PHRASE.encode() not in raw
+    await wait_for_purges(db, 1)  # it runs right after the response: delete, then compact the file
+    await wait_until_gone(data_dir, [OLD_PHRASE, NEW_PHRASE])
     await client.get("/v1/consent", headers=tokens["clinician"])
+    await client.get("/v1/whoami", headers=tokens["clinician"])  # queued behind any second purge
+    assert purges(db) == 1  # not again within the hour
+
+
+def purges(db) -> int:
     with db.reading() as conn:
-        runs = conn.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purged'").fetchone()[0]
-    assert runs == 1  # not again within the hour
+        return conn.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purged'").fetchone()[0]
+
+
+async def wait_until_gone(data_dir, phrases, timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while any(p.encode() in file_bytes(data_dir) for p in phrases):
+        assert asyncio.get_running_loop().time() < deadline, "purged text is still in the database file"
+        await asyncio.sleep(0.05)
+
+
+async def wait_for_purges(db, expected: int, timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while purges(db) < expected:
+        assert asyncio.get_running_loop().time() < deadline, "automatic purge did not run"
+        await asyncio.sleep(0.02)
 
 
 async def test_cli_purge(api):
