@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from companion.context.parser import parse_context  # noqa: E402
 from companion.maps import browser as chromium_helpers  # noqa: E402
-from companion.maps.store_files import load_map_file, resolver_json, shipped_map_paths  # noqa: E402
+from companion.maps.loader import load_map_file, resolver_json, shipped_map_paths  # noqa: E402
 
 REPLICA_OF = {"ezyvet": "ezyvet", "covetrus-pulse": "pulse", "shepherd": "shepherd"}
 # Pages per page kind (the replica tests use the same ones).

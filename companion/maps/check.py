@@ -9,7 +9,7 @@ from typing import Any
 from companion.context.parser import parse_context
 from companion.maps import browser as chromium_helpers
 from companion.maps.schema import SelectorMap
-from companion.maps.store_files import resolver_json
+from companion.maps.loader import resolver_json
 
 
 @dataclass

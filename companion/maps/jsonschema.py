@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from companion.maps.schema import SelectorMap
-from companion.maps.store_files import SELECTORS_DIR
+from companion.maps.loader import SELECTORS_DIR
 
 SCHEMA_PATH = SELECTORS_DIR / "schema.json"
 

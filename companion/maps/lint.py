@@ -116,7 +116,8 @@ def _walk_locators(path: str, locator: Locator) -> Iterator[tuple[str, Locator]]
         yield from _walk_locators(f"{path}.within", locator.within)
 
 
-def _all_locators(smap: SelectorMap) -> Iterator[tuple[str, Locator]]:
+def all_locators(smap: SelectorMap) -> Iterator[tuple[str, Locator]]:
+    """Every locator in a map (detect guards, fields, steps, `within` scopes) with its JSON path."""
     for path, target in _walk_targets(smap):
         for i, loc in enumerate(target.locators):
             yield from _walk_locators(f"{path}.locators[{i}]", loc)
@@ -195,7 +196,7 @@ def _map_findings(smap: SelectorMap) -> list[Finding]:
             out.append(Finding(base, "this page kind reads and writes nothing", "warning", "lint.empty_kind"))
     for path, target in _walk_targets(smap):
         out += _target_findings(path, target)
-    for path, loc in _all_locators(smap):
+    for path, loc in all_locators(smap):
         out += _locator_findings(path, loc)
     if smap.acceptance.min_score < 0.5:
         out.append(Finding("$.acceptance.min_score", "below 0.5 the fallback may pick the wrong field", "warning",

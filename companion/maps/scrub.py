@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
+from companion.maps.lint import all_locators
 from companion.maps.schema import Locator, SelectorMap
 
 REDACTED = "▒▒▒"
@@ -48,9 +49,7 @@ def _locator_texts(locator: Locator) -> Iterable[str]:
 
 def map_captions(smap: SelectorMap) -> set[str]:
     """Every caption text the map's locators look for (these are UI words, safe to keep)."""
-    from companion.maps.lint import _all_locators  # one walker over a map's locators
-
-    return {_norm(text) for _, loc in _all_locators(smap) for text in _locator_texts(loc)} - {""}
+    return {_norm(text) for _, loc in all_locators(smap) for text in _locator_texts(loc)} - {""}
 
 
 def _in_caption(node: NavigableString) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from companion.maps import browser as chromium_helpers
 from companion.maps.check import check_html, check_open_page
 from companion.maps.scrub import scrub_html
-from companion.maps.store_files import load_map_file, shipped_map_paths
+from companion.maps.loader import load_map_file, shipped_map_paths
 
 replicas = pytest.importorskip("tests.replicas.server")
 helpers = pytest.importorskip("tests.replicas.helpers")

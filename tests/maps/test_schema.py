@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from companion.maps.jsonschema import SCHEMA_PATH, schema_text
 from companion.maps.schema import Locator, SelectorMap
-from companion.maps.store_files import SELECTORS_DIR, resolver_json, shipped_map_paths
+from companion.maps.loader import SELECTORS_DIR, resolver_json, shipped_map_paths
 from tests.maps.conftest import MAPS, load_test_map
 
 TEST_MAPS = sorted(MAPS.glob("*.json"))
