@@ -53,7 +53,7 @@ def check_cmd(map_file: Path, page: str, url: str | None, page_kind: str | None,
     Exits 1 when a field or step does not resolve.
     """
     from companion.maps.check import check_html, check_live_url, exit_code, format_result
-    from companion.maps.store_files import MapError, load_map_file
+    from companion.maps.loader import MapError, load_map_file
 
     try:
         smap = load_map_file(map_file)
@@ -80,7 +80,7 @@ def check_cmd(map_file: Path, page: str, url: str | None, page_kind: str | None,
 def scrub_cmd(src: Path, dest: Path, map_file: Path | None, keep: tuple[str, ...]) -> None:
     """Copy saved page SRC to DEST without patient data, keeping what locators need. Review DEST before sharing."""
     from companion.maps.scrub import scrub_html
-    from companion.maps.store_files import MapError, load_map_file
+    from companion.maps.loader import MapError, load_map_file
 
     smap = None
     if map_file is not None:

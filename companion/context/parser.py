@@ -29,7 +29,7 @@ class FieldProblem(ValueError):
 
 @lru_cache(maxsize=32)
 def _extract_patterns(map_id: str) -> dict[str, tuple[str, ...]]:
-    from companion.maps.store_files import load_shipped_map
+    from companion.maps.loader import load_shipped_map
 
     smap = load_shipped_map(map_id)
     return _patterns_of(smap) if smap is not None else {}
