@@ -30,8 +30,16 @@ async def draft_note(encounter: dict, segments: list[dict], template: str | None
     if engine is None:
         raise ApiError(501, "engine_unavailable", "the note engine is not installed in this build yet")
     context = PatientContext.model_validate(encounter["context"]) if encounter.get("context") else None
-    # WIRING POINT: adjust this one call when the engine's signature settles.
-    note = await asyncio.to_thread(engine, segments, context=context, template=template)
+    errors = _optional("companion.notes.errors", "NoteEngineError")
+    try:
+        # WIRING POINT: the one call into the engine.
+        note = await asyncio.to_thread(engine, segments, context=context, template=template)
+    except Exception as exc:
+        if errors is None or not isinstance(exc, errors):
+            raise
+        # Engine messages describe the input's shape, not its content (the engine's contract).
+        status = 502 if getattr(exc, "code", "") == "backend_unavailable" else 422
+        raise ApiError(status, getattr(exc, "code", "note_engine_error"), str(exc)) from None
     return _as_dict(note)
 
 
@@ -46,10 +54,13 @@ def note_sections(note: dict) -> dict[str, str]:
     return out
 
 
-async def parse_context(map_id: str, fragments: dict[str, list[str]]) -> PatientContext:
-    """Parse page fragments into a PatientContext; 501 not_available until companion.context.parser exists."""
+async def parse_context(map_id: str, fragments: dict[str, list[str]], map_body: dict | None) -> PatientContext:
+    """Parse page fragments into a PatientContext with the installed map (else the parser's shipped one);
+    501 not_available until companion.context.parser exists."""
     parser = _optional("companion.context.parser", "parse_context")
     if parser is None:
         raise ApiError(501, "not_available", "the context parser is not installed in this build yet")
-    result = await asyncio.to_thread(parser, map_id, fragments)
+    schema = _optional("companion.maps.schema", "SelectorMap")
+    kwargs = {"selector_map": schema.model_validate(map_body)} if map_body is not None and schema else {}
+    result = await asyncio.to_thread(parser, map_id, fragments, **kwargs)
     return result if isinstance(result, PatientContext) else PatientContext.model_validate(_as_dict(result))

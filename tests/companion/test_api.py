@@ -146,24 +146,33 @@ async def test_draft_uses_engine_or_says_unavailable(client, clinician):
     enc = await ok(await client.post("/v1/encounters", headers=clinician, json={"patient_id": "P", "pims": "x"}), 201)
     url = f"/v1/encounters/{enc['id']}"
     await problem(await client.post(f"{url}/draft", headers=clinician, json={}), 409, "illegal_transition")
-    await ok(await client.post(f"{url}/transcript", headers=clinician, json={
-        "text": "Vet: What brings Rex in today?\nOwner: He has been scratching his ears for a week."}))
+    await ok(await client.post(f"{url}/transcript", headers=clinician, json={"text": "Vet: hi"}))
     response = await client.post(f"{url}/draft", headers=clinician, json={})
     if not has_callable("companion.notes", "draft_note"):
         await problem(response, 501, "engine_unavailable")
         assert (await ok(await client.get(url, headers=clinician)))["state"] == "transcript"
-    else:
-        draft = await ok(response)
-        assert draft["state"] == "drafted" and draft["revision_id"]
+        return
+    await problem(response, 422, "empty_transcript")  # the engine refuses; nothing is kept
+    assert (await ok(await client.get(url, headers=clinician)))["latest_revision"] is None
+    await problem(await client.post(f"{url}/draft", headers=clinician, json={"template": "../../etc/passwd"}),
+                  422, "validation_error")
+    await ok(await client.post(f"{url}/transcript", headers=clinician, json={
+        "text": "Vet: What brings him in today?\nOwner: He has been scratching his ears for a week."}))
+    draft = await ok(await client.post(f"{url}/draft", headers=clinician, json={}))
+    assert draft["state"] == "drafted" and "scratching" in draft["sections"]["subjective"]
+    assert draft["note"]["engine"] and isinstance(draft["note"]["flags"], list)
+    kept = (await ok(await client.get(url, headers=clinician)))["latest_revision"]
+    assert (kept["revision_id"], kept["kind"], kept["sections"]) == (draft["revision_id"], "draft", draft["sections"])
 
 
 async def test_context_parse_uses_parser_or_says_unavailable(client, clinician):
-    response = await client.post("/v1/context/parse", headers=clinician,
-                                 json={"map_id": "testpims", "fragments": {"name": ["<span>Rex</span>"]}})
+    response = await client.post("/v1/context/parse", headers=clinician, json={
+        "map_id": "testpims", "fragments": {"name": ["<span>Rex</span>"], "weight": ["<td>12.5 kg</td>"]}})
     if not has_callable("companion.context.parser", "parse_context"):
         await problem(response, 501, "not_available")
-    else:
-        assert response.status in (200, 404, 422), await response.text()
+        return
+    context = await ok(response)
+    assert context["name"] == "Rex" and context["weight"]["kg"] == 12.5
 
 
 async def test_maps_install_list_get_rollback(client, clinician, admin, db):

@@ -138,9 +138,9 @@ class TranscriptAppended(Strict):
 
 
 class DraftRequest(Strict):
-    """Ask the note engine for a draft, optionally in a named template."""
+    """Ask the note engine for a draft, optionally in a named practice template (a name, never a path)."""
 
-    template: ShortText | None = None
+    template: Slug | None = None
 
 
 class DraftResult(Strict):
