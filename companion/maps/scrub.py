@@ -28,6 +28,7 @@ KEEP_ATTRS = {
 }
 # Other attributes survive only if their value looks like an identifier, not free text.
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z_:.-]{0,40}$")
+BUTTON_TYPES = {"button", "submit", "reset"}
 CAPTION_TAGS = {"label", "legend", "th", "dt", "button", "caption", "summary", "optgroup"}
 CAPTION_ROLES = {"tab", "button", "menuitem", "columnheader", "rowheader"}
 CAPTION_PREFIX = re.compile(r"^(\s*[A-Za-z][A-Za-z /()#&.'-]{0,40}:)\s*\S")
@@ -90,6 +91,8 @@ def _scrub_attrs(tag: Tag, keep: set[str]) -> None:
         if attr == "srcdoc":
             tag.attrs[attr] = scrub_html(str(value), keep_texts=keep)
             continue
+        if attr == "value" and tag.name == "input" and str(tag.get("type", "")).lower() in BUTTON_TYPES:
+            continue  # a button's caption, not data
         if attr.startswith("on") or attr in {"value", "checked", "selected", "title", "alt", "href", "src",
                                              "srcset", "action", "content", "poster", "download"}:
             del tag.attrs[attr]
