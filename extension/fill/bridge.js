@@ -49,10 +49,15 @@
     hellos = [];
   }
 
-  document.addEventListener(HELLO, onHello, true);
-  document.dispatchEvent(new CustomEvent(READY));
-  if (hellos.length) accept();
-  else {
+  /** Ask the page-world script for its port; accept exactly one answer (see the header comment). */
+  function handshake() {
+    // As an extension content script this is only safe before any page script exists (document_start): later,
+    // a page listener could see the hello and its port. Loaded late, we refuse and use DOM writers only.
+    const inExtension = typeof chrome === "object" && !!(chrome && chrome.runtime && chrome.runtime.id);
+    if (inExtension && (document.readyState !== "loading" || document.scripts.length > 0)) { refused = true; return; }
+    document.addEventListener(HELLO, onHello, true);
+    document.dispatchEvent(new CustomEvent(READY));
+    if (hellos.length) { accept(); return; }
     // Page-world script not there yet (injected right after us, same task): take the first hello it announces,
     // but only until our next macrotask — later a page script could be the one announcing.
     document.removeEventListener(HELLO, onHello, true);
@@ -62,9 +67,11 @@
     setTimeout(stop, 0);
   }
 
+  handshake();
+
   /** Send one request over the port; `element` (optional) is named by a one-shot token attribute. */
   async function call(op, args = {}, { element = null, timeoutMs = 4000 } = {}) {
-    if (!port) throw new Error(refused ? "page bridge refused (handshake answered twice)" : "page bridge unavailable");
+    if (!port) throw new Error(refused ? "page bridge refused (handshake too late or answered twice)" : "page bridge unavailable");
     const token = element ? randomToken() : null;
     if (element) element.setAttribute(TOKEN_ATTR, token);
     const id = ++seq;

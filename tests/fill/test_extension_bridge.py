@@ -138,3 +138,18 @@ def test_page_script_cannot_reach_the_engine_or_the_bridge(ext_context, lab_url)
     assert page.evaluate("window.__stolen") == [1]
     assert page.evaluate("window.__lab.read().text") == NOTE
     page.close()
+
+
+def test_a_late_loaded_bridge_client_refuses_the_handshake(ext_context, lab_url):
+    page, isolated = open_lab(ext_context, lab_url, "quill.html")
+    files = json.loads((EXTENSION / "fill" / "files.json").read_text())
+    source = "\n;\n".join((EXTENSION / f).read_text() for f in files)
+    # Load the whole engine afresh after page scripts exist (as a late executeScript would): no handshake.
+    state = isolated.eval(f"delete globalThis.VetScribe; {source}; [VetScribe.fill.bridge.available(), VetScribe.fill.bridge.refused()]")
+    assert state == [False, True]
+    result = fill(isolated, TARGET["quill"], NOTE)
+    # the editor-API writer cannot run, the DOM fallbacks still land the text exactly
+    assert result["outcome"] == "written" and result["writer"] != "quill", result
+    assert "refused" in result["detail"]["attempts"][0]["error"]
+    assert page.evaluate("window.__lab.read().text") == NOTE
+    page.close()

@@ -122,3 +122,10 @@ def test_one_megabyte_line_in_a_react_textarea(lab):
     )
     assert result == "written"
     assert len(rerendered_state(page)["notes"]) == 1 << 20
+
+
+def test_same_text_is_unchanged_and_append_into_empty_is_a_write(lab):
+    page = lab("react")
+    assert write(page, "#notes", "Existing clinician note")["outcome"] == "unchanged"
+    result = write(page, "#name", "Rex", mode="append")
+    assert result["outcome"] == "written" and rerendered_state(page)["name"] == "Rex"
