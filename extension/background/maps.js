@@ -9,7 +9,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
   const FRESH_MS = 5000;
   // The same three content scripts the manifest declares for the shipped hosts (keep in step with manifest.json).
   const DYNAMIC_SCRIPTS = [
-    { id: "vetscribe-fill-bridge", js: ["fill/bridge.js"], runAt: "document_start" },
+    { id: "vetscribe-fill-bridge", js: ["fill/util.js", "fill/bridge.js"], runAt: "document_start" },
     { id: "vetscribe-page-bridge", js: ["page/editor-bridge.js"], runAt: "document_start", world: "MAIN" },
     { id: "vetscribe-boot", js: ["content/boot.js"], runAt: "document_idle" },
   ];

@@ -40,6 +40,8 @@ VetScribe.content = VetScribe.content || {};
       },
       "companion.reachability": (msg) => {
         session.view.setStatus(msg.reachable ? "Companion is reachable again; unsent work is being sent." : "Companion is not reachable. Your work is kept on this computer and sent when it is back.", msg.reachable ? "ok" : "error");
+        // the chart could not be parsed while it was away: read it again now
+        if (msg.reachable && !session.context && !session.reading) guarded(session, () => session.readContext())();
         return { ok: true };
       },
       "test.panel": (msg) => C.testHook.handle(msg.op || {}),

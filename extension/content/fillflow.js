@@ -7,6 +7,8 @@ VetScribe.content = VetScribe.content || {};
 (() => {
   const { Session, send, errorText, sectionLabel } = VetScribe.content;
   const OK_OUTCOMES = new Set(["written", "appended", "unchanged"]);
+  // A field rendered late by the PIMS gets this long to appear before it is reported missing.
+  const LATE_FIELD_WAIT_MS = 3000;
 
   /** A short, text-free summary of the fill engine's detail (writers tried and how each ended; no field text). */
   function detailText(detail) {
@@ -110,11 +112,14 @@ VetScribe.content = VetScribe.content || {};
       this.view.setStatus("Filling…");
       this.undoEntries = [];
       if ((kind.steps || []).length) {
+        let stepped;
         try {
-          await VetScribe.fill.runSteps(kind.steps, { resolver: VetScribe.resolver, signal: this.signal, map: this.map });
+          stepped = await VetScribe.fill.runSteps(kind.steps, { resolver: VetScribe.resolver, root: document, signal: this.signal });
         } catch (err) {
-          this.view.setStatus(`Could not open the note form (${err.message}). Use the copy buttons.`, "error");
+          stepped = { outcome: "error", detail: err.message };
         }
+        // a failed step is not fatal: each field is still resolved, and the missing ones get copy buttons
+        if (stepped && stepped.outcome !== "done") this.view.setStatus(`Opening the note form did not finish (${stepped.outcome}); filling what is there.`, "error");
       }
       const results = [];
       for (const target of targets) {
@@ -141,7 +146,7 @@ VetScribe.content = VetScribe.content || {};
         return { ...base, outcome: "missing", detail: "no write field in map" };
       }
       const spec = specOverride || this.map.page_kinds[this.pageKind].write[target.field];
-      const found = VetScribe.resolver.resolveField(spec, { root: document, acceptance: this.map.acceptance });
+      const found = await this.resolveLate(spec);
       this.reportDrift({ [target.field]: found }, "write");
       if (found.status !== "found") {
         this.showResult(target, found, `PIMS field "${target.field}" is ${found.status === "ambiguous" ? "ambiguous (several candidates)" : "not on the page"}; nothing was written.`);
@@ -153,10 +158,22 @@ VetScribe.content = VetScribe.content || {};
       } catch (err) {
         written = { outcome: "error", detail: String(err && err.message) };
       }
-      if (OK_OUTCOMES.has(written.outcome)) this.undoEntries.push({ target, spec, element: found.element, before: written.before });
+      if (OK_OUTCOMES.has(written.outcome)) this.undoEntries.push({ target, spec, element: found.element, restore: written.restore || written.before });
       this.showResult(target, written, this.outcomeMessage(target, written));
       const outcome = written.outcome === "needs_confirmation" ? "skipped" : written.outcome;
       return { ...base, outcome, writer: written.writer || undefined, strategy: found.strategy, detail: detailText(written.detail) };
+    },
+
+    /** Resolve a write field now; if it is not there yet (late SPA render), wait a bounded time for it. */
+    async resolveLate(spec) {
+      const resolve = () => VetScribe.resolver.resolveField(spec, { root: document, acceptance: this.map.acceptance });
+      let found = resolve();
+      const deadline = performance.now() + LATE_FIELD_WAIT_MS;
+      while (found.status === "missing" && performance.now() < deadline && !this.signal.aborted) {
+        await new Promise((r) => setTimeout(r, 100));
+        found = resolve();
+      }
+      return found;
     },
 
     outcomeMessage(target, written) {
@@ -217,7 +234,8 @@ VetScribe.content = VetScribe.content || {};
       let restored = 0;
       for (const entry of [...this.undoEntries].reverse()) {
         try {
-          await VetScribe.fill.restoreField(entry.element, entry.before, { kind: entry.spec.kind });
+          const res = await VetScribe.fill.restoreField(entry.element, entry.restore, { kind: entry.spec.kind });
+          if (res && res.outcome && res.outcome !== "restored") throw new Error(res.outcome);
           restored += 1;
           this.view.setSectionResult(entry.target.section, { message: `Restored "${entry.target.field}" to what it held before.` });
         } catch (err) {
