@@ -80,6 +80,13 @@ months year years grams gram kilo kilos pounds pound weighs weight weighed""".sp
 _BOUNDARY = re.compile(r";|,\s*(?:and|then|but|plus|also)\b|\b(?:and then|and also)\b|\band\s+(?=(?:stop|start|"
                        r"continue|increase|decrease|give|send|keep|switch|add|discontinue|we|i|let's)\b)",
                        re.IGNORECASE)
+_HISTORY_MED = re.compile(r"\b(?:ha(?:s|ve) been (?:on|taking|getting|given)|(?:was|were|is|are) on|(?:he|she|they|"
+                          r"it)'s (?:on|been on)|been (?:taking|getting|giving)|takes|taking|currently|already|"
+                          r"previously|last time|in the past|used to|was given|were given|had been|at home|"
+                          r"the other (?:vet|clinic)|emergency (?:vet|clinic)|yesterday|last (?:night|week|month))\b",
+                          re.IGNORECASE)
+_ORDER_NOW = re.compile(r"\b(?:start|prescrib|send (?:you |him |her |them )?home|we'll|we will|i'll|i will|let's|"
+                        r"going to|gonna|today|now|dispens|i want|i'd like|recommend)", re.IGNORECASE)
 _STATUS_RANK = {"mentioned": 0, "continued": 1, "new": 2, "changed": 3, "discontinued": 4}
 
 
@@ -148,6 +155,8 @@ def _status(sentence: Sentence, lead: str, clause: str, generic: str, context_dr
             if status == "changed" and not _DOSE.search(clause):
                 continue
             return status
+    if _HISTORY_MED.search(clause) and not _ORDER_NOW.search(clause):
+        return "mentioned"  # "he has been on Rimadyl 75 mg for a year" is history, not an order
     if _NEW.search(clause):
         return "continued" if generic in context_drugs else "new"
     if _DOSE.search(clause) and sentence.speaker.value == "vet":

@@ -109,3 +109,11 @@ def test_every_item_carries_provenance():
     assert all(o.provenance for o in note.medications)
     sections = note.text_sections()
     assert set(sections) >= {"subjective", "objective", "assessment", "plan"}
+
+
+def test_vet_narrating_history_is_not_an_order():
+    note = draft_note(BASE + "Dr: He has been on Rimadyl 75 mg twice daily for a year. The emergency vet gave "
+                             "Cerenia 20 mg yesterday. Today we'll give Cerenia 20 mg under the skin.")
+    assert "carprofen" not in _meds(note)
+    assert _meds(note)["maropitant"].status == "new"
+    assert "carprofen" in {o.drug for o in note.mentioned_medications}
