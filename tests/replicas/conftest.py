@@ -17,14 +17,14 @@ def replica_server():
 
 
 @pytest.fixture(scope="module")
-def replica_browser():
-    """Headless Debian Chromium that resolves the PIMS host names to 127.0.0.1."""
-    from playwright.sync_api import sync_playwright
+def replica_browser(playwright):
+    """Headless Debian Chromium that resolves the PIMS host names to 127.0.0.1.
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=chromium_args())
-        yield browser
-        browser.close()
+    Uses pytest-playwright's session `playwright`: the sync API cannot nest, so a second sync_playwright()
+    fails once another module has started the shared one."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=chromium_args())
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
