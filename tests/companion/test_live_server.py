@@ -109,3 +109,38 @@ def test_newer_schema_refuses_to_start(tmp_path):
 def test_help_is_useful(command):
     result = cli(*command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4
+
+
+def test_sigterm_finishes_the_request_in_flight(tmp_path):
+    """A draft of a long consult is still running in the engine when SIGTERM arrives: it completes and is kept."""
+    import json
+    import socket
+    import time
+
+    live = LiveServer(tmp_path / "data").start()
+    token = live.pair()
+    _, _, enc = live.request("POST", "/v1/encounters", {"patient_id": "T-1", "pims": "ezyvet"}, token)
+    line = "He has been scratching his left ear for {} days and shaking his head after walks."
+    for part in range(3):
+        segments = [{"speaker": "client", "text": line.format(i % 9 + 1)} for i in range(2000)]
+        assert live.request("POST", f"/v1/encounters/{enc['id']}/transcript", {"segments": segments}, token)[0] == 200
+    body = json.dumps({}).encode()
+    sock = socket.create_connection(("127.0.0.1", live.port), timeout=30)
+    sock.sendall((f"POST /v1/encounters/{enc['id']}/draft HTTP/1.1\r\nHost: 127.0.0.1:{live.port}\r\n"
+                  f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+                  f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body)
+    time.sleep(0.3)  # the engine is now drafting
+    live.proc.send_signal(signal.SIGTERM)
+    reply = b""
+    while chunk := sock.recv(65536):
+        reply += chunk
+    sock.close()
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+    assert live.proc.wait(timeout=20) == 0
+    live.proc = None
+    live.start()
+    try:
+        _, _, got = live.request("GET", f"/v1/encounters/{enc['id']}", token=token)
+        assert got["state"] == "drafted" and got["latest_revision"]["kind"] == "draft"
+    finally:
+        live.stop()
