@@ -7,13 +7,16 @@ from companion.notes.text import Sentence
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _GAP = r"[^\d.?!]{0,30}?"
-_TEMP = re.compile(rf"\b(?:temp(?:erature)?|rectal temp|temp is|t)\b(?:\s*(?:is|was|of|:|=|at|reads?|came back))?"
+_TEMP = re.compile(rf"\b(?:temp(?:erature)?|rectal temp)\b(?:\s*(?:is|was|of|:|=|at|reads?|came back))?"
                    rf"{_GAP}{_NUM}\s*(?:°|degrees?|deg)?\s*(fahrenheit|celsius|f|c)?\b"
-                   rf"|\b{_NUM}\s*(?:°|degrees?)\s*(fahrenheit|celsius|f|c)?\b", re.IGNORECASE)
-_HR = re.compile(rf"\b(?:heart\s*rate|hr|pulse(?: rate)?|heart (?:is|was) (?:beating|going|running) at)\b{_GAP}"
-                 rf"{_NUM}\b|\b{_NUM}\s*(?:bpm|beats(?: per| a)? min(?:ute)?)\b", re.IGNORECASE)
+                   rf"|(?<!['’])\bt\s*[:=]?\s*{_NUM}\s*(?:°|degrees?)?\s*(fahrenheit|celsius|f|c)?\b"
+                   rf"|(?<!over )(?<!above )(?<!below )(?<!under )(?<!than )\b{_NUM}\s*(?:°|degrees?)\s*"
+                   rf"(fahrenheit|celsius|f|c)?\b", re.IGNORECASE)
+_NOT_A_RATE = r"(?!\s*(?:%|percent|mg|mcg|ml|kg|lbs?|pounds|years?|days?|weeks?|months?))"
+_HR = re.compile(rf"\b(?:heart\s*rate|hr|pulse(?: rate)?|heart (?:is|was) (?:beating|going|running) at)\b"
+                 rf"(?! ?ox){_GAP}{_NUM}\b{_NOT_A_RATE}|\b{_NUM}\s*(?:bpm|beats(?: per| a)? min(?:ute)?)\b", re.IGNORECASE)
 _RR = re.compile(rf"\b(?:resp(?:iratory)?(?:\s*rate)?|rr|resps|respirations?|breathing(?: rate)?|breaths)\b{_GAP}"
-                 rf"{_NUM}\b|\b{_NUM}\s*(?:breaths(?: per| a)? min(?:ute)?|brpm)\b", re.IGNORECASE)
+                 rf"{_NUM}\b{_NOT_A_RATE}|\b{_NUM}\s*(?:breaths(?: per| a)? min(?:ute)?|brpm)\b", re.IGNORECASE)
 _WEIGHT_CUE = re.compile(r"\b(?:weigh(?:s|ed|ing|t)?|wt|scale|body weight)\b", re.IGNORECASE)
 _MASS = re.compile(rf"{_NUM}\s*(kgs?|kilo(?:gram)?s?|lbs?|pounds?|grams?|g|oz|ounces?)\b", re.IGNORECASE)
 _WEIGHT_BARE = re.compile(rf"\b(?:weighs|weight(?:\s+(?:is|was|today))?|weighed(?:\s+in)?(?:\s+at)?|wt)\b"
@@ -61,11 +64,11 @@ _ENVIRONMENT = re.compile(r"\b(?:enclosure|basking|cage|tank|vivarium|terrarium|
 def _temperature(text: str, sentence: Sentence) -> Vital | None:
     environmental = bool(_ENVIRONMENT.search(text))
     for match in _TEMP.finditer(text):
-        value = float(match.group(1) or match.group(3))
-        unit = _UNIT.get((match.group(2) or match.group(4) or "").lower())
+        value = float(match.group(1) or match.group(3) or match.group(5))
+        unit = _UNIT.get((match.group(2) or match.group(4) or match.group(6) or "").lower())
         if unit is None:
             unit = "°F" if 80 <= value <= 115 else "°C" if 25 <= value <= 46 else None
-        if unit is None or match.group(3) and not (match.group(4) or 80 <= value <= 115):
+        if unit is None or match.group(5) and not (match.group(6) or 80 <= value <= 115):
             continue
         return _vital(sentence, match, name="temperature", value=value, unit=unit, environmental=environmental)
     return None

@@ -117,3 +117,9 @@ def test_vet_narrating_history_is_not_an_order():
     assert "carprofen" not in _meds(note)
     assert _meds(note)["maropitant"].status == "new"
     assert "carprofen" in {o.drug for o in note.mentioned_medications}
+
+
+def test_pulse_oximetry_and_stray_letters_are_not_vitals():
+    note = draft_note(BASE + "Dr: Pulse ox is 98 percent. I don't think 99 of them matter. It was over 90 degrees "
+                             "outside.")
+    assert note.vitals == []
