@@ -31,10 +31,21 @@
     return docs;
   }
 
+  /** querySelector that also looks inside open shadow roots (web-component panels host editors too). */
+  function deepQuery(root, selector) {
+    const hit = root.querySelector(selector);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll("*")) {
+      const found = el.shadowRoot && deepQuery(el.shadowRoot, selector);
+      if (found) return found;
+    }
+    return null;
+  }
+
   function findTarget(token) {
     if (!/^[0-9a-f]{32}$/.test(String(token))) throw new Error("bad target token");
     for (const doc of documents()) {
-      const el = doc.querySelector(`[${TOKEN_ATTR}="${token}"]`);
+      const el = deepQuery(doc, `[${TOKEN_ATTR}="${token}"]`);
       if (el) { el.removeAttribute(TOKEN_ATTR); return el; }
     }
     throw new Error("target element not found");
