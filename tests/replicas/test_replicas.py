@@ -106,8 +106,8 @@ def test_pulse_editors_are_real_ckeditor_and_quill(replica_server, replica_page)
         return el.ckeditorInstance === window.__replica.editor('subjective') && typeof el.ckeditorInstance.getData === 'function';
     }""")
     assert page.evaluate("window.Quill.find(document.querySelector('#soap-objective .ql-container')) === window.__replica.editor('objective')")
-    page.evaluate("window.__replica.editor('subjective').setData('<p>Alpha</p><p>Beta</p>')")
-    assert page.evaluate("window.__replica.read('subjective')") == "Alpha\nBeta"
+    page.evaluate("window.__replica.editor('subjective').setData('<p>Alpha</p><p>&nbsp;</p><p>Beta</p>')")
+    assert page.evaluate("window.__replica.read('subjective')") == "Alpha\n\nBeta"  # an empty paragraph is an empty line
     page.evaluate("window.__replica.editor('objective').setText('Gamma\\n')")
     assert page.evaluate("window.__replica.read('objective')") == "Gamma"
     page.click("#soap-plan .ql-editor")

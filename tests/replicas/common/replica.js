@@ -26,7 +26,8 @@ export function htmlToText(html) {
     if (block.querySelector("p, li")) continue; // a container; its children are listed too
     const clone = block.cloneNode(true);
     for (const br of clone.querySelectorAll("br")) br.replaceWith("\n");
-    lines.push(clone.textContent.replace(/\u00a0/g, " "));
+    const line = clone.textContent.replace(/\u00a0/g, " ");
+    lines.push(line.trim() ? line : ""); // editors spell an empty paragraph <p>&nbsp;</p>
   }
   return lines.join("\n").replace(/\s+$/, "");
 }
