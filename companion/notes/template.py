@@ -70,6 +70,8 @@ def load_template(source: "str | Path | dict | Template | None") -> Template:
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
+        if not isinstance(source, Path):  # a name from an API caller: do not echo it (it could be anything)
+            raise TemplateError(f"No template of that name exists in {templates_dir()}.") from None
         raise TemplateError(f"Template file {path} does not exist.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError(f"Template file {path} cannot be read: {exc}") from None

@@ -87,7 +87,7 @@ def _ensure_unique_ids(segments: list[Segment]) -> None:
     seen: set[str] = set()
     for segment in segments:
         if segment.id in seen:
-            raise TranscriptFormatError(f"Transcript segment id {segment.id!r} is used twice.")
+            raise TranscriptFormatError("Two transcript segments share one id.")
         seen.add(segment.id)
 
 

@@ -34,7 +34,7 @@ def test_structured_segments_accept_api_roles_and_keep_ids():
 def test_bad_segments_are_a_clear_error():
     with pytest.raises(TranscriptFormatError, match="segment 1"):
         coerce_segments([{"speaker": "vet"}])
-    with pytest.raises(TranscriptFormatError, match="twice"):
+    with pytest.raises(TranscriptFormatError, match="share one id"):
         coerce_segments([{"id": "x", "text": "a"}, {"id": "x", "text": "b"}])
 
 
