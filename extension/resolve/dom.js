@@ -18,6 +18,26 @@ VetScribe.resolver.dom = (() => {
   const NOT_CAPTION = 'button, [role="toolbar"], [role="menu"], [role="menubar"], [aria-hidden="true"], [role="tooltip"]'; // how many ancestors up text_near / near_text look for the caption
   const MAX_TEXT = 120;
 
+  // Per-call memo for bulk work (resolving a field, a page kind): set only inside withCache(), whose callback is
+  // synchronous, so the DOM cannot change while it is alive.
+  let cache = null;
+
+  /** Run `fn` with lookups memoised per scope (labels, roles, caption text, nested roots). */
+  function withCache(fn) {
+    if (cache) return fn();
+    cache = new Map();
+    try { return fn(); } finally { cache = null; }
+  }
+
+  /** build() once per (scope, key) inside withCache(); every time outside it. */
+  function memo(scope, key, build) {
+    if (!cache) return build();
+    let perScope = cache.get(scope);
+    if (!perScope) cache.set(scope, (perScope = new Map()));
+    if (!perScope.has(key)) perScope.set(key, build());
+    return perScope.get(key);
+  }
+
   /** Lower-case, collapse whitespace, drop trailing ':' and '*' (required-field marks). */
   function norm(text) {
     if (text == null) return "";
@@ -80,16 +100,24 @@ VetScribe.resolver.dom = (() => {
     return ids.map((id) => { const t = byId(el, id); return t ? ownText(t) : ""; }).join(" ").trim();
   }
 
+  /** id -> the <label for=id> elements of a document or shadow root. */
+  function labelsFor(tree) {
+    return memo(tree, "labelsFor", () => {
+      const index = new Map();
+      for (const l of tree.querySelectorAll ? tree.querySelectorAll("label[for]") : []) {
+        const id = l.getAttribute("for");
+        if (!index.has(id)) index.set(id, []);
+        index.get(id).push(l);
+      }
+      return index;
+    });
+  }
+
   /** Text of the label(s) naming a field: <label for>, a wrapping <label>, or aria-labelledby. */
   function labelText(el) {
     const parts = [];
-    if (el.labels && el.labels.length) {
-      for (const l of el.labels) parts.push(ownText(l));
-    } else if (el.id) {
-      const tree = treeRootOf(el);
-      const l = tree.querySelector && tree.querySelector(`label[for="${cssEscape(el.id)}"]`);
-      if (l) parts.push(ownText(l));
-    }
+    // not el.labels: Chromium rescans the whole document for every call
+    if (el.id) for (const l of labelsFor(treeRootOf(el)).get(el.id) || []) parts.push(ownText(l));
     if (!parts.length) {
       const wrap = el.closest && el.closest("label");
       if (wrap) parts.push(ownText(wrap));
@@ -135,8 +163,7 @@ VetScribe.resolver.dom = (() => {
       (el.getAttribute("title") || "") + " " + (el.getAttribute("alt") || "") + " " + (el.getAttribute("value") || "");
     const by = el.getAttribute("aria-labelledby");
     if (by) for (const id of by.split(/\s+/)) { const t = byId(el, id); if (t) hay += " " + t.textContent; }
-    if (el.labels) { for (const l of el.labels) hay += " " + l.textContent; }
-    else if (el.id) { const tree = treeRootOf(el); const l = tree.querySelector && tree.querySelector(`label[for="${cssEscape(el.id)}"]`); if (l) hay += " " + l.textContent; }
+    if (el.id) for (const l of labelsFor(treeRootOf(el)).get(el.id) || []) hay += " " + l.textContent;
     const wrap = el.closest && el.closest("label");
     if (wrap) hay += " " + wrap.textContent;
     const role = roleOf(el);
@@ -239,6 +266,10 @@ VetScribe.resolver.dom = (() => {
 
   /** Every document/shadow root reachable from `root` (same-origin iframes, open shadow roots), root first. */
   function deepRoots(root) {
+    return memo(root, "deepRoots", () => findDeepRoots(root));
+  }
+
+  function findDeepRoots(root) {
     const out = [root];
     for (let i = 0; i < out.length; i++) {
       const scope = out[i];
@@ -260,7 +291,7 @@ VetScribe.resolver.dom = (() => {
   }
 
   return {
-    EDITABLE, MAX_TEXT, NAME_FROM_CONTENT, norm, textMatches, mightMatch, nameHaystack, cssEscape, docOf, treeRootOf, byId, ownText, labelText, roleOf,
+    withCache, memo, EDITABLE, MAX_TEXT, NAME_FROM_CONTENT, norm, textMatches, mightMatch, nameHaystack, cssEscape, docOf, treeRootOf, byId, ownText, labelText, roleOf,
     accessibleName, nearText, captionTexts, captionElements, firstAfter, deepRoots, safeMatches,
   };
 })();

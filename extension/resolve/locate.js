@@ -21,24 +21,7 @@ VetScribe.resolver.locate = (() => {
     table: "table", group: "fieldset",
   };
 
-  // Per-call memo for bulk resolution (checkPageKind, collectContext): set only inside withCache(), whose callback
-  // is synchronous, so the DOM cannot change while it is alive.
-  let cache = null;
-
-  /** Run `fn` with lookups memoised per scope (labels, roles, caption text); for resolving many fields at once. */
-  function withCache(fn) {
-    if (cache) return fn();
-    cache = new Map();
-    try { return fn(); } finally { cache = null; }
-  }
-
-  function memo(scope, key, build) {
-    if (!cache) return build();
-    let perScope = cache.get(scope);
-    if (!perScope) cache.set(scope, (perScope = new Map()));
-    if (!perScope.has(key)) perScope.set(key, build());
-    return perScope.get(key);
-  }
+  const { memo, withCache } = dom;
 
   function strategyOf(locator) {
     return STRATEGIES.find((key) => locator[key] != null) || null;

@@ -12,6 +12,10 @@ VetScribe.resolver = VetScribe.resolver || {};
 
   /** Resolve a map field ({locators, fingerprint?, acceptance?}) to one element, or say why not. */
   function resolveField(fieldSpec, opts = {}) {
+    return locate.withCache(() => resolveFieldNow(fieldSpec, opts));
+  }
+
+  function resolveFieldNow(fieldSpec, opts) {
     const root = opts.root || document;
     const tried = [];
     let sawSeveral = false;

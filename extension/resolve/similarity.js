@@ -154,9 +154,11 @@ VetScribe.resolver.similarity = (() => {
     }
     for (const key of COSTLY) if (has(fp[key])) { total += WEIGHTS[key]; pending += WEIGHTS[key]; }
     if (!total) return 0;
-    if (floor > 0 && (got + pending) / total < floor) return got / total;
     for (const key of COSTLY) {
-      if (has(fp[key])) got += WEIGHTS[key] * attributeSimilarity(key, fp[key], READERS[key](el));
+      if (floor > 0 && (got + pending) / total < floor) return got / total; // cannot reach the floor any more
+      if (!has(fp[key])) continue;
+      pending -= WEIGHTS[key];
+      got += WEIGHTS[key] * attributeSimilarity(key, fp[key], READERS[key](el));
     }
     return got / total;
   }
