@@ -60,19 +60,24 @@ class VerifyReport:
 
 def verify(db: Database) -> VerifyReport:
     """Walk the chain from the first row; report the first tampered, missing or re-linked row."""
-    expected_prev, expected_seq, count = GENESIS_HASH, 1, 0
     with db.reading() as conn:
-        head = conn.execute("SELECT seq, row_hash FROM audit_head WHERE id = 1").fetchone()
-        for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
-            if row["seq"] != expected_seq:
-                return VerifyReport(False, count, expected_seq, f"row {expected_seq} is missing")
-            if row["prev_hash"] != expected_prev:
-                return VerifyReport(False, count, row["seq"], f"row {row['seq']} does not link to row {row['seq'] - 1}")
-            content = _content(row["seq"], row["at"], row["actor"], row["action"], row["entity_type"],
-                               row["entity_id"], row["details_json"])
-            if row_digest(row["prev_hash"], content) != row["row_hash"]:
-                return VerifyReport(False, count, row["seq"], f"row {row['seq']} was modified")
-            expected_prev, expected_seq, count = row["row_hash"], expected_seq + 1, count + 1
+        return verify_connection(conn)
+
+
+def verify_connection(conn: sqlite3.Connection) -> VerifyReport:
+    """`verify` on an open connection (rows as sqlite3.Row), e.g. a read-only backup file."""
+    expected_prev, expected_seq, count = GENESIS_HASH, 1, 0
+    head = conn.execute("SELECT seq, row_hash FROM audit_head WHERE id = 1").fetchone()
+    for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
+        if row["seq"] != expected_seq:
+            return VerifyReport(False, count, expected_seq, f"row {expected_seq} is missing")
+        if row["prev_hash"] != expected_prev:
+            return VerifyReport(False, count, row["seq"], f"row {row['seq']} does not link to row {row['seq'] - 1}")
+        content = _content(row["seq"], row["at"], row["actor"], row["action"], row["entity_type"],
+                           row["entity_id"], row["details_json"])
+        if row_digest(row["prev_hash"], content) != row["row_hash"]:
+            return VerifyReport(False, count, row["seq"], f"row {row['seq']} was modified")
+        expected_prev, expected_seq, count = row["row_hash"], expected_seq + 1, count + 1
     head_seq = head["seq"] if head else 0
     if head_seq > count:
         return VerifyReport(False, count, count + 1, f"row {count + 1} is missing (the log ends early; head is {head_seq})")
