@@ -43,8 +43,8 @@ class NoteItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(description="history, finding, normal, not_examined, diagnosis, diagnostic, recheck, "
-                                  "instruction, problem, context, vital, medication")
+    kind: str = Field(description="history, client_report, finding, normal, diagnosis, diagnostic, recheck, "
+                                  "instruction, problem, context")
     text: str
     system: str | None = None
     negated: bool = False

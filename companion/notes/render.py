@@ -68,8 +68,9 @@ def text_sections(note: Note) -> dict[str, str]:
         objective.append(f"Tooth {entry['tooth']} (Triadan): {entry['finding']}")
     plan = [f"- {order.describe()}" for order in note.medications]
     plan += [f"- {item.text}" for item in note.plan]
+    subjective = [f"Owner reports: {i.text}" if i.kind == "client_report" else i.text for i in note.subjective]
     sections = {
-        "subjective": "\n".join(_lines(note.subjective)),
+        "subjective": "\n".join(subjective),
         "objective": "\n".join(objective),
         "assessment": "\n".join(_lines(note.assessment)),
         "plan": "\n".join(plan),

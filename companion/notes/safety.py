@@ -20,6 +20,9 @@ def safety_flags(note: Note, context: PatientContext | None, species: str | None
     flags += weight_flags
     flags += _vital_flags(note.vitals, species)
     for order in note.medications:
+        if order.status in ("new", "changed") and order.dose is None and order.drug_class != "vaccine":
+            flags.append(Flag(code="dose_not_stated", severity="info", drug=order.drug, provenance=order.provenance,
+                              message=f"{order.said_as}: no dose was said; add it before approving."))
         if order.status in ("new", "changed"):
             flags += _dose_flags(order, species, today_kg or _chart_kg(context))
             flags += _species_flags(order, species)

@@ -148,7 +148,7 @@ def classify(sentence: Sentence, has_medication: bool) -> list[tuple[str, NoteIt
     provenance = [sentence.provenance()]
     if not sentence.by_clinician:
         if words >= _MIN_WORDS and not sentence.is_question and _HISTORY_CUE.search(low):
-            return [("subjective", NoteItem(kind="history", text=text, provenance=provenance))]
+            return [("subjective", NoteItem(kind="client_report", text=text, provenance=provenance))]
         return []
     if sentence.is_question:
         return []

@@ -123,3 +123,8 @@ def test_pulse_oximetry_and_stray_letters_are_not_vitals():
     note = draft_note(BASE + "Dr: Pulse ox is 98 percent. I don't think 99 of them matter. It was over 90 degrees "
                              "outside.")
     assert note.vitals == []
+
+
+def test_client_history_is_attributed_to_the_owner():
+    note = draft_note(BASE)
+    assert note.text_sections()["subjective"].startswith("Owner reports: He has been limping since Monday")

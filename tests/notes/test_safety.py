@@ -84,3 +84,8 @@ def test_out_of_range_vitals_per_species():
 def test_no_species_means_no_range_check_and_says_so():
     note = draft_note("Dr: Patient presenting for itching for a week. Start cephalexin 500 mg twice daily.")
     assert "species_unknown" in _codes(note)
+
+
+def test_new_drug_without_a_dose_is_flagged_for_completion():
+    note = draft_note(DOG + "Dr: We'll start gabapentin twice daily.", PatientContext(species="canine"))
+    assert _codes(note)["dose_not_stated"].severity == "info"
