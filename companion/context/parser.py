@@ -28,11 +28,15 @@ class FieldProblem(ValueError):
 
 
 @lru_cache(maxsize=32)
-def _extract_patterns(map_id: str) -> dict[str, tuple[str, ...]]:
+def _shipped_map(map_id: str) -> Any:
     from companion.maps.loader import load_shipped_map
 
-    smap = load_shipped_map(map_id)
-    return _patterns_of(smap) if smap is not None else {}
+    return load_shipped_map(map_id)
+
+
+def _dayfirst_of(smap: Any) -> bool | None:
+    order = getattr(smap, "date_order", "auto")
+    return {"day_first": True, "month_first": False}.get(order)
 
 
 def _patterns_of(smap: Any) -> dict[str, tuple[str, ...]]:
@@ -178,9 +182,12 @@ class _Parser:
 
 def parse_context(map_id: str, fragments: dict[str, list[str]], *, selector_map: Any = None,
                   today: date | None = None, dayfirst: bool | None = None) -> PatientContext:
-    """Typed patient context from the resolver's fragments; `selector_map` supplies `extract` patterns
-    (default: the shipped map with this id)."""
-    patterns = _patterns_of(selector_map) if selector_map is not None else _extract_patterns(map_id)
+    """Typed patient context from the resolver's fragments; `selector_map` supplies `extract` patterns and the
+    date order (default: the shipped map with this id)."""
+    smap = selector_map if selector_map is not None else _shipped_map(map_id)
+    patterns = _patterns_of(smap) if smap is not None else {}
+    if dayfirst is None and smap is not None:
+        dayfirst = _dayfirst_of(smap)
     clean = {k: [f for f in (v or []) if isinstance(f, str)] for k, v in (fragments or {}).items()}
     parser = _Parser(clean, patterns, today or date.today(), dayfirst)
     for name in SCALAR_FIELDS + LIST_FIELDS:

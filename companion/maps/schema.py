@@ -281,6 +281,10 @@ class SelectorMap(_Strict):
     notes: str | None = None
     match: Match
     acceptance: Acceptance = Field(default_factory=Acceptance)
+    date_order: Literal["auto", "day_first", "month_first"] = Field(
+        default="auto",
+        description="How the PIMS writes dates like 03/04/2019; 'auto' reads them month first and warns.",
+    )
     page_kinds: dict[Annotated[str, Field(pattern=SLUG)], PageKind] = Field(min_length=1)
 
 

@@ -190,3 +190,11 @@ def test_warnings_never_quote_page_text():
                        st.lists(st.text(max_size=80), max_size=3), max_size=12))
 def test_any_input_yields_a_context(fragments):
     parse_context("none", fragments, today=TODAY)
+
+
+def test_the_maps_date_order_decides_ambiguous_dates():
+    data = load_test_map("acme.json")
+    data["date_order"] = "day_first"
+    smap = SelectorMap.model_validate(data)
+    ctx = parse_context("acme", {"last_visit": ["<td>03/04/2024</td>"]}, selector_map=smap, today=TODAY)
+    assert ctx.last_visit == date(2024, 4, 3) and not ctx.warnings
