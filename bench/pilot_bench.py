@@ -147,6 +147,11 @@ def dashboard_first_load(data_dir: Path, db: Database, loads: int = 3) -> list[f
                     raise
                 time.sleep(0.05)
         token = http_json(port, "POST", "/v1/pair", {"code": code})[1]["token"]
+        for attempt in range(2):
+            started = time.perf_counter()
+            status, _ = http_json(port, "GET", "/v1/admin/pilot/dashboard", token=token)
+            print(f"  GET /v1/admin/pilot/dashboard #{attempt + 1}: {(time.perf_counter() - started) * 1000:.0f} ms "
+                  f"(status {status})")
         results = []
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[

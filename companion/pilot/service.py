@@ -1,6 +1,7 @@
 """One place that turns the store into the pilot report the dashboard, the API and `vetscribe pilot report` share."""
 
 import random
+from collections import OrderedDict
 from datetime import date
 
 from pydantic import BaseModel
@@ -51,9 +52,27 @@ def pilot_report(db: Database, date_from: date | None = None, date_to: date | No
     return PilotReport(**_report_fields(db, date_from, date_to, refresh))
 
 
+_CACHE: OrderedDict[tuple, dict] = OrderedDict()
+_CACHE_SIZE = 16
+
+
 def _report_fields(db: Database, date_from: date | None, date_to: date | None, refresh: bool) -> dict:
+    """Report fields, reused while nothing they depend on changed (the data version is a handful of counters)."""
+    if refresh:
+        pilot_store.refresh_note_stats(db)
+    key = (str(db.path), date_from, date_to, pilot_store.data_version(db))
+    fields = _CACHE.get(key)
+    if fields is None:
+        fields = _compute_fields(db, date_from, date_to)
+        _CACHE[key] = fields
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return dict(fields)
+
+
+def _compute_fields(db: Database, date_from: date | None, date_to: date | None) -> dict:
     settings = pilot_store.get_settings(db)
-    data = pilot_store.load_pilot_data(db, date_from, date_to, refresh=refresh)
+    data = pilot_store.load_pilot_data(db, date_from, date_to, refresh=False)
     metrics = compute_metrics(data, date_from=date_from, date_to=date_to,
                               baseline_seconds=settings.baseline_seconds, tz=settings.tz())
     decision, configured = pilot_store.consent_decision(db)

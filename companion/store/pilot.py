@@ -16,6 +16,7 @@ from companion.store.errors import Conflict, InvalidInput, NotFound
 
 SETTINGS_KEY = "settings"
 WATERMARK_KEY = "stats_watermark"  # highest approvals.rowid already folded into pilot_note_stats
+WRITEBACK_WATERMARK_KEY = "writeback_watermark"  # highest writeback_results.id folded into pilot_writeback_counts
 
 
 class ConsentRequired(Conflict):
@@ -161,18 +162,34 @@ def record_satisfaction(db: Database, actor: str, clinician: str, score: int) ->
 # ---- per-note statistics --------------------------------------------------------------------------------------
 
 def refresh_note_stats(db: Database) -> int:
-    """Fold approvals made since the last refresh into pilot_note_stats; returns how many encounters changed."""
+    """Fold approvals and write-back results recorded since the last refresh; returns how many encounters changed."""
     with db.transaction() as conn:
         mark = _get_json(conn, WATERMARK_KEY) or 0
         rows = conn.execute("SELECT rowid, encounter_id FROM approvals WHERE rowid > ? ORDER BY rowid",
                             (mark,)).fetchall()
-        if not rows:
-            return 0
         encounters = sorted({r["encounter_id"] for r in rows})
         for encounter_id in encounters:
             _refresh_one(conn, encounter_id)
-        _put_json(conn, WATERMARK_KEY, rows[-1]["rowid"], "pilot")
+        if rows:
+            _put_json(conn, WATERMARK_KEY, rows[-1]["rowid"], "pilot")
+        _fold_writeback(conn)
     return len(encounters)
+
+
+def _fold_writeback(conn: sqlite3.Connection) -> None:
+    mark = _get_json(conn, WRITEBACK_WATERMARK_KEY) or 0
+    newest = conn.execute("SELECT COALESCE(MAX(id), 0) FROM writeback_results").fetchone()[0]
+    if newest <= mark:
+        return
+    conn.execute(
+        "INSERT INTO pilot_writeback_counts(slot, pims, map_id, map_version, field, outcome, count)"
+        " SELECT CAST(s.first_approved_at / 900 AS INTEGER), s.pims, COALESCE(s.map_id, ''),"
+        " COALESCE(s.map_version, ''), r.field, r.outcome, COUNT(*) FROM writeback_results r"
+        " JOIN approvals a ON a.id = r.approval_id JOIN pilot_note_stats s ON s.encounter_id = a.encounter_id"
+        " WHERE r.id > ? AND r.id <= ? GROUP BY 1, 2, 3, 4, 5, 6"
+        " ON CONFLICT(slot, pims, map_id, map_version, field, outcome) DO UPDATE SET count = count + excluded.count",
+        (mark, newest))
+    _put_json(conn, WRITEBACK_WATERMARK_KEY, newest, "pilot")
 
 
 def _refresh_one(conn: sqlite3.Connection, encounter_id: str) -> None:
@@ -204,6 +221,26 @@ def _refresh_one(conn: sqlite3.Connection, encounter_id: str) -> None:
     )
 
 
+def data_version(db: Database) -> tuple:
+    """Counters that change whenever a pilot number can change (folded approvals and write-backs, settings,
+    satisfaction answers); equal versions mean equal reports."""
+    with db.reading() as conn:
+        return tuple(conn.execute(
+            "SELECT (SELECT value_json FROM pilot_settings WHERE key = ?), (SELECT value_json FROM pilot_settings"
+            " WHERE key = ?), (SELECT updated_at FROM pilot_settings WHERE key = ?),"
+            " (SELECT COUNT(*) FROM pilot_satisfaction), (SELECT MAX(created_at) FROM pilot_satisfaction)",
+            (WATERMARK_KEY, WRITEBACK_WATERMARK_KEY, SETTINGS_KEY)).fetchone())
+
+
+def _slot(ts: float) -> int:
+    """The 15-minute slot of a window bound (open bounds clamp to SQLite's integer range)."""
+    if ts == float("inf"):
+        return 2**62
+    if ts == float("-inf"):
+        return -(2**62)
+    return int(ts // 900)
+
+
 def _day_bounds(settings: PilotSettings, date_from: date | None, date_to: date | None) -> tuple[float, float]:
     tz = settings.tz()
     low = datetime.combine(date_from, time.min, tz).timestamp() if date_from else float("-inf")
@@ -216,16 +253,17 @@ _STATS_COLUMNS = ("encounter_id, clinician, pims, created_at, first_approved_at,
 
 
 def _records(conn: sqlite3.Connection, where: str, params: tuple) -> list[EncounterRecord]:
-    """Records from pilot_note_stats. Edits and tags stay the JSON lists they were stored as (the same shape as the
-    SectionEdit / ErrorTag tuples): building 100,000s of objects would dominate the dashboard's load time."""
+    """Records from pilot_note_stats. Edits and tags stay the JSON lists they were stored as (the same shape as
+    the SectionEdit / ErrorTag tuples), decoded in one call: per-row objects would dominate the load time."""
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: several times faster than sqlite3.Row for 100,000 rows
-    loads = json.loads
+    rows = cursor.execute(f"SELECT {_STATS_COLUMNS} FROM pilot_note_stats WHERE {where}", params).fetchall()
+    edits = json.loads("[" + ",".join(row[9] for row in rows) + "]")
+    tags = json.loads("[" + ",".join(row[10] for row in rows) + "]")
     return [
-        EncounterRecord(eid, clinician, pims, created, approved, bool(scribe), created, transcript, map_id, version,
-                        loads(edits) if edits != "[]" else (), loads(tags) if tags != "[]" else ())
-        for eid, clinician, pims, created, approved, scribe, transcript, map_id, version, edits, tags
-        in cursor.execute(f"SELECT {_STATS_COLUMNS} FROM pilot_note_stats WHERE {where}", params)
+        EncounterRecord(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[3], row[6], row[7], row[8],
+                        row_edits, row_tags)
+        for row, row_edits, row_tags in zip(rows, edits, tags)
     ]
 
 
@@ -243,10 +281,9 @@ def load_pilot_data(db: Database, date_from: date | None = None, date_to: date |
         records = _records(conn, "first_approved_at >= ? AND first_approved_at < ?", (low, high))
         manual = _records(conn, "scribe = 0", ())
         counts = conn.execute(
-            "SELECT s.pims, s.map_id, s.map_version, r.field, r.outcome, COUNT(*) FROM writeback_results r"
-            " JOIN pilot_note_stats s ON s.approval_id = r.approval_id"
-            " WHERE s.first_approved_at >= ? AND s.first_approved_at < ?"
-            " GROUP BY s.pims, s.map_id, s.map_version, r.field, r.outcome", (low, high)).fetchall()
+            "SELECT pims, NULLIF(map_id, ''), NULLIF(map_version, ''), field, outcome, SUM(count)"
+            " FROM pilot_writeback_counts WHERE slot >= ? AND slot < ? GROUP BY 1, 2, 3, 4, 5",
+            (_slot(low), _slot(high))).fetchall()
         satisfaction = conn.execute("SELECT clinician, day, score FROM pilot_satisfaction").fetchall()
     return PilotData(
         encounters=records,
