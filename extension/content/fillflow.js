@@ -18,6 +18,36 @@ VetScribe.content = VetScribe.content || {};
     return [detail.message, attempts.length ? `tried ${attempts.join(", ")}` : ""].filter(Boolean).join("; ").slice(0, 500) || undefined;
   }
 
+  async function clipboardApi(text) {
+    // navigator.clipboard exists only on https pages; many PIMS tenants and the replicas are plain http
+    if (!navigator.clipboard || !navigator.clipboard.writeText) return false;
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Copy through a temporary textarea inside the closed shadow root (clipboardWrite permits execCommand). */
+  function copyWithSelection(text, shadow) {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("aria-hidden", "true");
+    area.style.cssText = "position:fixed;left:-9999px;top:0;opacity:0";
+    shadow.append(area);
+    const previous = shadow.activeElement;
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } finally {
+      area.remove();
+      if (previous && previous.focus) previous.focus();
+    }
+    return ok;
+  }
+
   function sameSections(a, b) {
     const ka = Object.keys(a || {});
     return ka.length === Object.keys(b || {}).length && ka.every((k) => a[k] === b[k]);
@@ -38,7 +68,7 @@ VetScribe.content = VetScribe.content || {};
     }
     if (leftover.length && writeFields.note) {
       const text = leftover.map(([s, t]) => `${sectionLabel(s)}:\n${t}`).join("\n\n");
-      targets.push({ section: leftover.length === 1 ? leftover[0][0] : "note", field: "note", text, sections: leftover.map(([s]) => s) });
+      targets.push({ section: leftover.length === 1 ? leftover[0][0] : "note", field: "note", text, sections: leftover.map(([s]) => s), texts: Object.fromEntries(leftover) });
     } else {
       for (const [section, text] of leftover) targets.push({ section, field: null, text });
     }
@@ -187,13 +217,20 @@ VetScribe.content = VetScribe.content || {};
       }
     },
 
+    /**
+     * Show a target's outcome under each section it carries. A combined `note` target offers Append/Replace once
+     * (on its first section, test ids scribe-append-note / scribe-replace-note) and a copy button per section
+     * with that section's own text.
+     */
     showResult(target, result, message) {
       const ok = OK_OUTCOMES.has(result.outcome);
-      const confirm = result.outcome === "needs_confirmation";
+      const asking = result.outcome === "needs_confirmation";
       const names = target.sections || [target.section];
-      for (const name of names) {
-        this.view.setSectionResult(name, { message, bad: !ok, copyText: ok || confirm ? undefined : target.text, confirm });
-      }
+      names.forEach((name, i) => {
+        const copyText = ok || asking ? undefined : target.texts ? target.texts[name] : target.text;
+        const confirm = asking && i === 0 ? target.section : undefined;
+        this.view.setSectionResult(name, { message, bad: !ok, copyText, confirm });
+      });
     },
 
     /** Clinician answered "append" or "replace" for a field that already held text. */
@@ -208,6 +245,9 @@ VetScribe.content = VetScribe.content || {};
       const spec = this.map.page_kinds[this.pageKind].write[target.field];
       const result = await this.fillOne(target, { ...spec, mode });
       await this.reportResults(this.lastPlan, [result], VetScribe.dom.newKey("wb"));
+      this.view.enable({ undo: this.undoEntries.length > 0 });
+      const ok = OK_OUTCOMES.has(result.outcome);
+      this.view.setStatus(ok ? `${mode === "append" ? "Appended to" : "Replaced"} "${target.field}" and checked. Save in the PIMS yourself.` : `"${target.field}" was not filled (${result.outcome}).`, ok ? "ok" : "error");
     },
 
     async reportResults(plan, results, key) {
@@ -249,12 +289,9 @@ VetScribe.content = VetScribe.content || {};
 
     /** Copy one section for pasting by hand (the fallback when a field cannot be filled). */
     async copy(section, text) {
-      try {
-        await navigator.clipboard.writeText(text);
-        this.view.setStatus(`Copied ${sectionLabel(section)}; paste it into the PIMS.`, "ok");
-      } catch (err) {
-        this.view.setStatus(`Copy failed (${err.message}); select the section text and copy it by hand.`, "error");
-      }
+      const copied = (await clipboardApi(text)) || copyWithSelection(text, VetScribe.content.current.frame.shadow);
+      if (copied) this.view.setStatus(`Copied ${sectionLabel(section)}; paste it into the PIMS.`, "ok");
+      else this.view.setStatus("Copy failed; select the section text in the panel and copy it by hand.", "error");
     },
   });
 

@@ -96,7 +96,7 @@ globalThis.VetScribe = globalThis.VetScribe || {};
       provenance.hidden = true;
     }
 
-    /** Show a section's fill outcome; offer copy (and append/replace when the map asks). */
+    /** Show a section's fill outcome; offer copy, and Append/Replace for target `confirm` when the map asks. */
     function setSectionResult(name, { message, bad, copyText, confirm }) {
       const view = sectionViews.get(name);
       if (!view) return;
@@ -105,8 +105,9 @@ globalThis.VetScribe = globalThis.VetScribe || {};
       const tools = [];
       if (copyText !== undefined) tools.push(h("button", { type: "button", testid: `scribe-copy-${name}`, text: "Copy section", on: on(() => actions.copy(name, copyText)) }));
       if (confirm) {
-        tools.push(h("button", { type: "button", testid: `scribe-append-${name}`, text: "Append", on: on(() => actions.confirm(name, "append")) }));
-        tools.push(h("button", { type: "button", testid: `scribe-replace-${name}`, text: "Replace", on: on(() => actions.confirm(name, "replace")) }));
+        // `confirm` names the fill target (a section, or "note" for a one-box PIMS)
+        tools.push(h("button", { type: "button", testid: `scribe-append-${confirm}`, text: "Append", on: on(() => actions.confirm(confirm, "append")) }));
+        tools.push(h("button", { type: "button", testid: `scribe-replace-${confirm}`, text: "Replace", on: on(() => actions.confirm(confirm, "replace")) }));
       }
       replaceChildren(view.tools, tools);
     }
