@@ -50,9 +50,9 @@ VetScribe.resolver = VetScribe.resolver || {};
     return locate.findAll(locator, opts.root || document).elements.length;
   }
 
-  function globToRegExp(glob, { anyChar }) {
-    const body = String(glob).split("*").map((part) =>
-      part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(anyChar);
+  /** '*' matches any characters (dots and slashes too); everything else is literal; case-insensitive. */
+  function globToRegExp(glob) {
+    const body = String(glob).split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
     return new RegExp(`^${body}$`, "i");
   }
 
@@ -65,14 +65,14 @@ VetScribe.resolver = VetScribe.resolver || {};
   function pathMatches(globs, url) {
     if (!globs || !globs.length) return true;
     const candidates = [url.pathname, url.pathname + url.search + url.hash];
-    return globs.some((g) => { const re = globToRegExp(g, { anyChar: ".*" }); return candidates.some((p) => re.test(p)); });
+    return globs.some((g) => { const re = globToRegExp(g); return candidates.some((p) => re.test(p)); });
   }
 
   /** Does the map apply to this tab's URL? Host globs ('*' = any characters) and optional path globs. */
   function matchesLocation(map, location) {
     const url = toUrl(location);
     if (!url || !map || !map.match) return false;
-    const hostOk = (map.match.hosts || []).some((g) => globToRegExp(g, { anyChar: ".*" }).test(url.hostname));
+    const hostOk = (map.match.hosts || []).some((g) => globToRegExp(g).test(url.hostname));
     return hostOk && pathMatches(map.match.paths, url);
   }
 
