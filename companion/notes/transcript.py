@@ -19,6 +19,9 @@ _ROLE_WORDS = {
 _WORDS = "|".join(sorted(_ROLE_WORDS, key=len, reverse=True))
 _BRACKET_TAG = re.compile(rf"^\s*\[\s*({_WORDS})(?:[ _]?\d+)?\s*\]\s*:?\s*", re.IGNORECASE)
 _COLON_TAG = re.compile(rf"^\s*({_WORDS})\.?(?:[ _]?\d+)?\s*:\s*", re.IGNORECASE)
+# A tag inside a line starts a new turn: "[doctor] ... [patient] ..." or "Dr: Hello. Owner: Hi."
+_INLINE_TAG = re.compile(rf"(?<=\S)\s+(?=\[\s*(?:{_WORDS})(?:[ _]?\d+)?\s*\])|(?<=[.!?])\s+(?=(?:{_WORDS})\.?"
+                         rf"(?:[ _]?\d+)?\s*:\s)", re.IGNORECASE)
 _NOISE = re.compile(r"\[(?:inaudible|silence|crosstalk|noise|music|laughter|unintelligible|pause)[^\]]*\]|"
                     r"\b(?:um+|uh+|hmm+|mm-?hmm|ah+|er+|okay|ok|yeah|yes|no|alright|right|so)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -41,7 +44,8 @@ def parse_transcript(text: str) -> list[Segment]:
     An untagged line continues the previous speaker's turn; text before any tag is spoken by 'other'.
     """
     segments: list[Segment] = []
-    for raw_line in text.splitlines():
+    lines = (piece for raw in text.splitlines() for piece in _INLINE_TAG.split(raw))
+    for raw_line in lines:
         line = raw_line.strip()
         if not line:
             continue

@@ -127,4 +127,4 @@ def test_pulse_oximetry_and_stray_letters_are_not_vitals():
 
 def test_client_history_is_attributed_to_the_owner():
     note = draft_note(BASE)
-    assert note.text_sections()["subjective"].startswith("Owner reports: He has been limping since Monday")
+    assert "\nOwner reports: He has been limping since Monday" in note.text_sections()["subjective"]

@@ -45,3 +45,10 @@ def test_empty_silent_or_near_empty_input_drafts_nothing(transcript):
         draft_note(transcript)
     assert isinstance(caught.value, ValueError)
     assert "no note was drafted" in str(caught.value)
+
+
+def test_tags_inside_a_line_start_new_turns():
+    segments = parse_transcript("Dr: This is a dog. Owner: He limps. [doctor] ok [patient] fine")
+    assert [(s.speaker, s.text) for s in segments] == [
+        (Speaker.vet, "This is a dog."), (Speaker.client, "He limps."), (Speaker.vet, "ok"), (Speaker.client, "fine")]
+    assert parse_transcript("Owner: I asked my vet: what now?")[0].text == "I asked my vet: what now?"
