@@ -35,6 +35,21 @@ VetScribe.resolver = VetScribe.resolver || {};
     return null;
   }
 
+  /** Last resort for an iframe or shadow host with no stable hook: a tag:nth-of-type path from its tree's root. */
+  function positionalSelector(el) {
+    const parts = [];
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const tag = node.tagName.toLowerCase();
+      const same = node.parentElement ? [...node.parentElement.children].filter((c) => c.tagName === node.tagName) : [node];
+      parts.unshift(same.length > 1 ? `${tag}:nth-of-type(${same.indexOf(node) + 1})` : tag);
+    }
+    return parts.join(" > ");
+  }
+
+  function hopSelector(el) {
+    return uniqueSelector(el) || positionalSelector(el);
+  }
+
   /** The iframe / shadow-root hops from the top document down to the element's own tree. */
   function enterPath(el) {
     const hops = [];
@@ -42,14 +57,14 @@ VetScribe.resolver = VetScribe.resolver || {};
     for (;;) {
       const tree = dom.treeRootOf(node);
       if (tree.nodeType === 11 && tree.host) {
-        hops.unshift({ shadow_root: uniqueSelector(tree.host) });
+        hops.unshift({ shadow_root: hopSelector(tree.host) });
         node = tree.host;
         continue;
       }
       let frame = null;
       try { frame = tree.defaultView && tree.defaultView.frameElement; } catch (_e) { frame = null; }
       if (!frame) return hops;
-      hops.unshift({ iframe: uniqueSelector(frame) });
+      hops.unshift({ iframe: hopSelector(frame) });
       node = frame;
     }
   }

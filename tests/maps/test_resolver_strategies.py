@@ -141,3 +141,29 @@ def test_proposals_and_fingerprints_carry_no_record_text(open_page):
         dumped = str(out)
         for secret in ("Biscuit", "Fairweather", "Rosalind", "K9", "seizures", "2024", "88231"):
             assert secret not in dumped, (selector, out)
+
+
+def test_propose_for_hosts_without_hooks_uses_a_position(page):
+    out = page.call(
+        "() => { const hosts = [...document.querySelectorAll('vs-notes')]; const el = document.createElement('section');"
+        " const h1 = document.createElement('div'); const h2 = document.createElement('div'); el.append(h1, h2);"
+        " document.body.append(el); h2.attachShadow({mode: 'open'}).innerHTML = '<textarea name=posfield></textarea>';"
+        " const r = VetScribe.resolver.proposeLocators(h2.shadowRoot.querySelector('textarea')); el.remove(); return r; }")
+    hop = out["enter"][0]["shadow_root"]
+    assert hop.endswith("section > div:nth-of-type(2)"), hop
+
+
+def test_resolver_files_load_as_classic_scripts_in_files_json_order(chromium):
+    from companion.maps.browser import resolver_paths
+
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.set_content("<label for=a>Plan</label><textarea id=a></textarea>")
+        for path in resolver_paths():
+            page.add_script_tag(path=str(path))
+        api = page.evaluate("() => Object.keys(VetScribe.resolver).sort()")
+        assert {"resolveField", "detectPageKind", "matchesLocation", "collectContext", "proposeLocators"} <= set(api)
+        assert page.evaluate("() => VetScribe.resolver.resolveField({locators: [{label: 'Plan'}]}).status") == "found"
+    finally:
+        context.close()
