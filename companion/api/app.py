@@ -1,10 +1,8 @@
 """The aiohttp application factory: store, middlewares, routes from one list, generated OpenAPI."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 from aiohttp import web
 
-from companion.api.keys import DB, DB_READ_EXECUTOR, DB_WRITER, OPENAPI_CACHE, PAIRING_GUARD, ROUTE_LIST, SETTINGS, TOKEN_CACHE
+from companion.api.keys import DB, DB_WRITER, OPENAPI_CACHE, PAIRING_GUARD, ROUTE_LIST, SETTINGS, TOKEN_CACHE
 from companion.api.middlewares import MIDDLEWARES
 from companion.api.middlewares.origin import add_cors_headers
 from companion.api.pairing_guard import PairingGuard
@@ -32,7 +30,6 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
     app[SETTINGS] = settings
     app[DB] = db if db is not None else open_store(settings)
     app[DB_WRITER] = Writer(app[DB])
-    app[DB_READ_EXECUTOR] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vetscribe-db-read")
     app[PAIRING_GUARD] = PairingGuard(settings.pairing_max_failures, settings.pairing_failure_window_s,
                                       settings.pairing_lockout_s)
     routes = all_routes()
@@ -48,5 +45,4 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
 
 async def _close_store(app: web.Application) -> None:
     app[DB_WRITER].close()
-    app[DB_READ_EXECUTOR].shutdown(wait=True)
     app[DB].close()

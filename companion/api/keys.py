@@ -1,7 +1,5 @@
 """Typed application keys shared by the app factory, middlewares and routes."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 from aiohttp import web
 
 from companion.config import Settings
@@ -11,7 +9,6 @@ from companion.store.writer import Writer
 SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
 DB_WRITER = web.AppKey("db_writer", Writer)
-DB_READ_EXECUTOR = web.AppKey("db_read_executor", ThreadPoolExecutor)
 PAIRING_GUARD = web.AppKey("pairing_guard", object)
 TOKEN_CACHE = web.AppKey("token_cache", dict)
 ROUTE_LIST = web.AppKey("route_list", list)
