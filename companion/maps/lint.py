@@ -67,23 +67,24 @@ class Report:
         return {"ok": self.ok, "findings": [asdict(f) for f in self.findings]}
 
 
+def _key(part: Any) -> str:
+    return f".{part}" if re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$-]*", str(part)) else f"[{json.dumps(part)}]"
+
+
 def json_path(loc: tuple[Any, ...], data: Any) -> str:
-    """Turn a pydantic error location into a JSON path, dropping union/model tags that are not in the data."""
-    path = "$"
-    node = data
-    for part in loc:
-        if part == "[key]":
-            continue  # pydantic marks an invalid dict key this way; the path already ends at the key
-        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
-            path += f"[{part}]"
-            node = node[part]
+    """Turn a pydantic error location into a JSON path into `data`.
+
+    Parts that are not in the data are pydantic's own labels (a union's tag such as 'click', '[key]' for a bad
+    dict key) and are skipped, except a last part, which names a missing required key.
+    """
+    path, node = "$", data
+    for i, part in enumerate(loc):
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path, node = path + f"[{part}]", node[part]
         elif isinstance(node, dict) and part in node:
-            path += f".{part}" if re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$-]*", str(part)) else f"[{json.dumps(part)}]"
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not part.startswith(("function-", "union")) \
-                and part not in ("click", "wait_for", "str", "int"):
-            path += f".{part}"  # a missing required key: name it
-            node = None
+            path, node = path + _key(part), node[part]
+        elif i == len(loc) - 1 and isinstance(node, dict) and part != "[key]":
+            path += _key(part)
     return path
 
 
