@@ -6,6 +6,11 @@ import pytest
 
 from tests.extension.harness import Panel, poll
 
+try:  # the replica area's decision about which fields a drift variant must make the map refuse
+    from tests.replicas.test_maps import REFUSED_ON_DRIFT
+except ImportError:  # pragma: no cover - replica tests not present
+    REFUSED_ON_DRIFT = {}
+
 TRANSCRIPT = """Vet: He is here because he has been limping on the left front leg for three days.
 Client: He has been eating normally.
 Vet: Temperature 101.5, heart rate 100. Mild pain on flexion of the left elbow.
@@ -98,3 +103,35 @@ def test_patient_change_parks_draft_and_offers_it_back(ezyvet):
     panel.click("scribe-resume")
     panel.wait_for("scribe-status", lambda i: i["text"].startswith("Parked draft restored"), message="resumed")
     assert "limping" in panel.value("scribe-section-subjective")
+
+
+@pytest.mark.parametrize("pims,drift", [("ezyvet", False), ("shepherd", False), ("pulse", False),
+                                        ("ezyvet", True), ("shepherd", True), ("pulse", True)])
+def test_every_replica_fills_and_verifies(paired, companion, replicas, pims, drift):
+    page = paired.context.new_page()
+    try:
+        page.goto(replicas.url(pims, drift=drift))
+        panel = Panel(paired, page)
+        panel.wait_mounted()
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Ready", "Confirm")), message="context read")
+        snap = draft(panel)
+        panel.click("scribe-approve")
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Filled", "Nothing")), message="fill")
+        results = poll(lambda: companion.api("GET", f"/v1/encounters/{snap['encounterId']}")["writeback_results"],
+                       message="write-back recorded")
+        outcomes = {r["field"]: r["outcome"] for r in results}
+        map_id = snap["mapId"]
+        refused = REFUSED_ON_DRIFT.get(map_id, set()) if drift else set()
+        for field, outcome in outcomes.items():
+            if field in refused:  # reworded with no safe fallback: not touched, offered for copying
+                assert outcome in ("missing", "ambiguous"), (field, outcome)
+                assert panel.get(f"scribe-copy-{field}"), f"no copy button for {field}"
+                assert not page.evaluate("(f) => window.__replica.read(f)", field)
+            else:
+                assert outcome == "written", (field, outcome, panel.status())
+                assert page.evaluate("(f) => window.__replica.read(f)", field), f"{field} empty on the page"
+        if not refused:
+            assert panel.status().startswith("Filled and verified"), (panel.status(), outcomes)
+        assert page.evaluate("() => window.__replica.saveClicks()") == 0
+    finally:
+        page.close()
