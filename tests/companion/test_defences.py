@@ -59,3 +59,12 @@ async def test_foreign_host_header_is_refused(client, clinician, db, host):
 async def test_loopback_host_headers_are_accepted(client, host):
     response = await client.get("/v1/health", headers={"Host": host.format(port=client.port)})
     assert response.status == 200
+
+
+async def test_allow_remote_accepts_ip_literals_but_not_names(aiohttp_client, settings, db):
+    from companion.api.app import create_app
+
+    remote = await aiohttp_client(create_app(settings.model_copy(update={"allow_remote": True, "host": "0.0.0.0"}), db))
+    port = remote.port
+    assert (await remote.get("/v1/health", headers={"Host": f"192.168.1.5:{port}"})).status == 200
+    assert (await remote.get("/v1/health", headers={"Host": f"rebind.example:{port}"})).status == 403

@@ -1,5 +1,7 @@
 """DNS-rebinding defence: the Host header must name this loopback server and its port."""
 
+import ipaddress
+
 from aiohttp import web
 
 from companion.api.errors import ApiError
@@ -24,12 +26,27 @@ def allowed_names(request: web.Request) -> set[str]:
     return names
 
 
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(request: web.Request, name: str) -> bool:
+    """Loopback names always; with --allow-remote also IP literals (a rebinding attack needs a DNS name)."""
+    if name in allowed_names(request):
+        return True
+    return request.app[SETTINGS].allow_remote and _is_ip_literal(name)
+
+
 @web.middleware
 async def host_middleware(request: web.Request, handler):
     """Refuse requests whose Host is not ours (a rebinding page would send its own domain)."""
     name, port = _split_host(request.headers.get("Host", ""))
     sockname = request.transport.get_extra_info("sockname") if request.transport else None
     listening_port = str(sockname[1]) if sockname else None
-    if name not in allowed_names(request) or (listening_port and port != listening_port):
+    if not host_allowed(request, name) or (listening_port and port != listening_port):
         raise ApiError(403, "host_forbidden", "the Host header must be this companion's loopback address and port")
     return await handler(request)
