@@ -101,6 +101,9 @@ class Locator(_Strict):
         description="CSS selector every match must also satisfy, e.g. 'textarea'. For text_near it picks the "
         "element after the text (default: an editable field).",
     )
+    visible: bool = Field(
+        default=False, description="Count only rendered elements (ignores hidden templates and closed popups)."
+    )
     within: Locator | None = Field(
         default=None, description="Search only inside the one element this locator finds."
     )

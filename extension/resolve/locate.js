@@ -108,6 +108,12 @@ VetScribe.resolver.locate = (() => {
       .filter((el) => el && scope.contains(el));
   }
 
+  /** Rendered: not display:none / visibility:hidden itself or through an ancestor (closed popups, templates). */
+  function isRendered(el) {
+    if (el.checkVisibility) return el.checkVisibility({ visibilityProperty: true });
+    return el.getClientRects().length > 0;
+  }
+
   /** Raw matches of the locator's strategy inside `scope` (before `filter`). */
   function candidates(locator, scope) {
     const mode = locator.match || "exact";
@@ -145,6 +151,7 @@ VetScribe.resolver.locate = (() => {
       if (locator.filter && strategyOf(locator) !== "text_near") {
         elements = elements.filter((el) => el.matches(locator.filter));
       }
+      if (locator.visible) elements = elements.filter(isRendered);
       return { elements: [...new Set(elements)] };
     } catch (e) {
       return { elements: [], error: String((e && e.message) || e) }; // e.g. an invalid CSS selector

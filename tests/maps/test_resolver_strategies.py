@@ -33,13 +33,15 @@ def page(open_page):
         ({"css": "textarea.box", "within": {"id": "panel-right"}}, "within-right"),
         ({"css": "textarea", "within": {"id": "panel-left"}}, "within-left"),
         ({"test_id": "AddHistory", "filter": "button"}, "button"),
+        ({"css": "textarea.history", "visible": True}, "open-popup"),
+        ({"css": "textarea", "within": {"id_prefix": "popupForm-", "visible": True}}, "open-popup"),
     ],
 )
 def test_each_strategy_finds_its_element(page, locator, expect):
     result = page.locate(locator)
     assert (result["status"], result["expect"]) == ("found", expect), result
     assert result["strategy"] == next(k for k in locator if k not in ("attribute", "match", "filter", "within",
-                                                                       "accessible_name"))
+                                                                       "accessible_name", "visible"))
 
 
 @pytest.mark.parametrize(
@@ -48,6 +50,7 @@ def test_each_strategy_finds_its_element(page, locator, expect):
         {"name": "dup"},  # two elements: a miss, never a guess
         {"css": "textarea.box"},  # one per panel without `within`
         {"css": "textarea", "within": {"css": ".panel"}},  # the scope itself is ambiguous
+        {"css": "textarea.history"},  # a hidden popup counts unless `visible` says otherwise
     ],
 )
 def test_several_matches_is_not_found(page, locator):
