@@ -3,7 +3,8 @@
 Kept: the element structure, ids, classes, names, types, roles, aria labels and references, label-for links, test
 ids, placeholders, identifier-like data attributes, and UI captions (label/legend/th/dt/button/tab text without
 digits, "Caption:" prefixes, and every text a map's locators look for). Everything else that can hold patient data
-goes: text, input values, checked/selected states, titles, alt text, links, scripts, comments, event handlers.
+goes: text, input values, checked/selected states, titles, alt text, link targets, scripts, comments, event
+handlers.
 """
 
 from __future__ import annotations
@@ -91,9 +92,12 @@ def _scrub_attrs(tag: Tag, keep: set[str]) -> None:
         if attr == "srcdoc":
             tag.attrs[attr] = scrub_html(str(value), keep_texts=keep)
             continue
+        if attr == "href":
+            tag.attrs[attr] = "#"  # keep the link a link (its role), drop where it pointed (ids in URLs)
+            continue
         if attr == "value" and tag.name == "input" and str(tag.get("type", "")).lower() in BUTTON_TYPES:
             continue  # a button's caption, not data
-        if attr.startswith("on") or attr in {"value", "checked", "selected", "title", "alt", "href", "src",
+        if attr.startswith("on") or attr in {"value", "checked", "selected", "title", "alt", "src",
                                              "srcset", "action", "content", "poster", "download"}:
             del tag.attrs[attr]
             continue
