@@ -34,7 +34,7 @@ VetScribe.content = VetScribe.content || {};
     const find = (id) => root.querySelector(`[data-testid="${CSS.escape(id)}"]`);
     switch (op.action) {
       case "snapshot":
-        return { ok: true, items: [...root.querySelectorAll("[data-testid]")].map(describe), mapId: session.map.id, mapVersion: session.map.version, pageKind: session.pageKind, encounterId: session.encounter && session.encounter.id };
+        return { ok: true, items: [...root.querySelectorAll("[data-testid]")].map(describe), mapId: session.map.id, mapVersion: session.map.version, pageKind: session.pageKind, encounterId: session.encounter && session.encounter.id, timings: session.lastTimings || null };
       case "get": {
         const el = find(op.testid);
         return el ? { ok: true, item: describe(el) } : { ok: false, error: `no ${op.testid}` };
