@@ -22,6 +22,7 @@ _GENERATED_PATTERNS = [
     re.compile(r"^(?=[a-z]*\d)[a-z0-9]{6,}$"),
 ]
 _CLASS_IN_CSS = re.compile(r"\.((?:\\.|[A-Za-z0-9_-])+)")
+LIST_FIELDS = {"medications", "problems", "allergies"}
 _POSITIONAL = re.compile(r":nth-(child|of-type)|:first-child|:last-child")
 
 
@@ -176,6 +177,22 @@ def _target_findings(path: str, target: Target) -> list[Finding]:
     return out
 
 
+def _context_findings(smap: SelectorMap) -> list[Finding]:
+    out: list[Finding] = []
+    for kind_id, kind in smap.page_kinds.items():
+        for name, ctx in kind.context.items():
+            path = f"$.page_kinds.{kind_id}.context.{name}"
+            if ctx.multiple and name not in LIST_FIELDS:
+                out.append(Finding(f"{path}.multiple", f"'{name}' is one value; 'multiple' is for lists "
+                                   "(medications, problems, allergies)", "warning", "lint.multiple_scalar"))
+            for i, loc in enumerate(ctx.locators):
+                if loc.text_near is not None and loc.filter is None:
+                    out.append(Finding(f"{path}.locators[{i}]", "text_near without 'filter' finds the next input "
+                                       "box; for a displayed value add e.g. \"filter\": \"dd\" or \"span\"",
+                                       "warning", "lint.text_near_context"))
+    return out
+
+
 def _map_findings(smap: SelectorMap) -> list[Finding]:
     out: list[Finding] = []
     if not smap.checked_against:
@@ -197,6 +214,7 @@ def _map_findings(smap: SelectorMap) -> list[Finding]:
             out.append(Finding(base, "this page kind reads and writes nothing", "warning", "lint.empty_kind"))
     for path, target in _walk_targets(smap):
         out += _target_findings(path, target)
+    out += _context_findings(smap)
     for path, loc in all_locators(smap):
         out += _locator_findings(path, loc)
     if smap.acceptance.min_score < 0.5:
@@ -207,6 +225,9 @@ def _map_findings(smap: SelectorMap) -> list[Finding]:
 
 def validate_data(data: Any) -> Report:
     """Validate parsed JSON against the schema, then lint it."""
+    if isinstance(data, dict) and "$defs" in data and "properties" in data:
+        return Report([Finding("$", "this is a JSON Schema (selectors/schema.json), not a selector map", "error",
+                               "json.not_a_map")])
     try:
         smap = SelectorMap.model_validate(data)
     except ValidationError as exc:

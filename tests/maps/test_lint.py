@@ -55,6 +55,8 @@ def test_lint_findings_on_a_valid_map():
     kind["context"]["breed"]["locators"][0] = {"css": "dd[[["}
     data["match"]["hosts"].append("https://demo.acmevet.test")
     data["acceptance"] = {"min_score": 0.3}
+    kind["context"]["weight"]["locators"][1].pop("filter")
+    kind["context"]["species"]["multiple"] = True
     got = findings(data)
     plan = "$.page_kinds.record.write.plan"
     assert got[f"{plan}.locators[0].css"] == {"warning:lint.generated_class"}
@@ -66,6 +68,8 @@ def test_lint_findings_on_a_valid_map():
     assert got["$.match.hosts[1]"] == {"error:lint.host_glob"}
     assert got["$.acceptance.min_score"] == {"warning:lint.permissive"}
     assert got["$.page_kinds.record.context.name.locators[0].css"] == {"warning:lint.numeric_id"}
+    assert got["$.page_kinds.record.context.weight.locators[1]"] == {"warning:lint.text_near_context"}
+    assert got["$.page_kinds.record.context.species.multiple"] == {"warning:lint.multiple_scalar"}
 
 
 def test_write_fields_without_patient_check_are_an_error():
