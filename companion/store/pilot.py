@@ -248,22 +248,24 @@ def _day_bounds(settings: PilotSettings, date_from: date | None, date_to: date |
     return low, high
 
 
-_STATS_COLUMNS = ("encounter_id, clinician, pims, created_at, first_approved_at, scribe, first_transcript_at, map_id,"
-                  " map_version, edits_json, error_tags_json")
+_STATS_COLUMNS = "clinician, created_at, first_approved_at, scribe, first_transcript_at, edits_json, error_tags_json"
 
 
 def _records(conn: sqlite3.Connection, where: str, params: tuple) -> list[EncounterRecord]:
-    """Records from pilot_note_stats. Edits and tags stay the JSON lists they were stored as (the same shape as
-    the SectionEdit / ErrorTag tuples), decoded in one call: per-row objects would dominate the load time."""
+    """Records from pilot_note_stats with only what compute_metrics reads (write-back comes pre-counted).
+
+    Edits and tags stay the JSON lists they were stored as (the same shape as the SectionEdit / ErrorTag tuples),
+    decoded in one call: per-row decoding and objects would dominate the dashboard's load time.
+    """
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: several times faster than sqlite3.Row for 100,000 rows
     rows = cursor.execute(f"SELECT {_STATS_COLUMNS} FROM pilot_note_stats WHERE {where}", params).fetchall()
-    edits = json.loads("[" + ",".join(row[9] for row in rows) + "]")
-    tags = json.loads("[" + ",".join(row[10] for row in rows) + "]")
+    edits = json.loads("[" + ",".join(row[5] for row in rows) + "]")
+    tags = json.loads("[" + ",".join(row[6] for row in rows) + "]")
     return [
-        EncounterRecord(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[3], row[6], row[7], row[8],
+        EncounterRecord("", clinician, "", created, approved, scribe == 1, created, transcript, None, None,
                         row_edits, row_tags)
-        for row, row_edits, row_tags in zip(rows, edits, tags)
+        for (clinician, created, approved, scribe, transcript, _, _), row_edits, row_tags in zip(rows, edits, tags)
     ]
 
 
