@@ -10,7 +10,8 @@ from companion.notes.numbers import normalise
 _SENTENCE = re.compile(r"(?:[^.!?;]|(?<=\d)\.(?=\d))+[.!?;]*")
 _LEADING_FILLER = re.compile(r"^(?:\s*(?:um+|uh+|so|okay|ok|and|well|alright|all right|now|yeah|yes|right|hmm+|"
                              r"mm-?hmm|oh|like|you know)\b[\s,.-]*)+", re.IGNORECASE)
-_INNER_FILLER = re.compile(r"\b(?:um+|uh+)\b[\s,]*", re.IGNORECASE)
+_INNER_FILLER = re.compile(r"\b(?:um+|uh+)\b[\s,]*|\[(?:crosstalk|inaudible|noise|silence|laughter|music|"
+                           r"unintelligible|pause)[^\]]*\][\s,]*", re.IGNORECASE)
 _SPACES = re.compile(r"\s+([,.;:!?])|\s{2,}")
 
 
@@ -79,7 +80,7 @@ def sentences(segments: list[Segment]) -> list[Sentence]:
 
 def clean(text: str) -> str:
     """Display form of a spoken sentence: fillers dropped, first letter capitalised, final full stop."""
-    text = _INNER_FILLER.sub("", _LEADING_FILLER.sub("", text)).strip(" ,-")
+    text = _LEADING_FILLER.sub("", _INNER_FILLER.sub("", text)).strip(" ,-")
     text = _SPACES.sub(lambda m: m.group(1) or " ", text).strip()
     if not text:
         return ""
