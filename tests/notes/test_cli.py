@@ -62,3 +62,16 @@ def test_bad_inputs_exit_non_zero_with_a_clear_message(tmp_path):
     for args, message in cases:
         result = runner.invoke(main, args)
         assert result.exit_code != 0 and message in result.output, (args, result.output)
+
+
+def test_llm_option_falls_back_to_the_embedded_engine_when_unreachable(tmp_path):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens once closed
+    transcript, _ = _files(tmp_path)
+    result = CliRunner().invoke(main, ["note", str(transcript), "--llm-url", f"http://127.0.0.1:{port}/v1",
+                                       "--llm-timeout", "2"])
+    assert result.exit_code == 0 and "embedded-rules-1 (fallback)" in result.output
+    assert "unreachable" in result.output
