@@ -86,14 +86,19 @@
     restore: (ed, snap) => ed.setData(snap),
   };
 
-  function tinymceGlobal() {
-    if (window.tinymce) return window.tinymce;
-    try { return window.parent !== window && window.parent.tinymce; } catch { return null; }
+  /** A page global (`tinymce`, `Quill`) as seen from the element's own window, then its same-origin parents:
+      an editor in a same-origin iframe (or TinyMCE's own iframe body) belongs to that frame's library copy. */
+  function globalFor(el, name) {
+    for (let win = el.ownerDocument.defaultView; win; win = win.parent) {
+      try { if (win[name]) return win[name]; } catch { return null; /* cross-origin */ }
+      if (win === win.parent) break;
+    }
+    return window[name] || null;
   }
 
   const tinymce = {
     find(el) {
-      const tm = tinymceGlobal();
+      const tm = globalFor(el, "tinymce");
       if (!tm || !tm.get) return null;
       const all = [].concat(tm.get() || []);
       return all.find((ed) => {
@@ -118,7 +123,7 @@
     find(el) {
       const box = closest(el, ".ql-container");
       if (!box) return null;
-      const Q = window.Quill;
+      const Q = globalFor(el, "Quill");
       const q = (Q && Q.find && Q.find(box)) || box.__quill;
       return q && q.getText ? q : null;
     },
