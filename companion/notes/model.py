@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field, model_validator
 
 
 class Speaker(StrEnum):
@@ -173,6 +173,14 @@ class Note(BaseModel):
     segments_used: int = 0
     template_id: str | None = None
     _template: object = PrivateAttr(default=None)  # the Template used, for rendering
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_rendered_sections(cls, data):
+        """Accept a note's own JSON back: `sections` is rendered from the items, never read."""
+        if isinstance(data, dict) and "sections" in data:
+            data = {k: v for k, v in data.items() if k != "sections"}
+        return data
 
     @computed_field(description="Section name → plain text (subjective, objective, assessment, plan, "
                                 "exam_<system>): what the panel shows and the fill plan writes.")

@@ -64,3 +64,11 @@ def test_note_serialises_its_sections_for_the_api():
 def test_a_template_string_is_a_name_never_a_path():
     with pytest.raises(TemplateError, match="only letters, digits"):
         load_template("../../etc/passwd")
+
+
+def test_note_json_round_trips():
+    from companion.notes import Note
+
+    note = draft_note(TRANSCRIPT)
+    again = Note.model_validate_json(note.model_dump_json())
+    assert again.text_sections() == note.text_sections()
