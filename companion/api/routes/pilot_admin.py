@@ -71,11 +71,11 @@ class PurgeResult(Strict):
 def _static(name: str) -> web.HTTPOk:
     if name not in STATIC_FILES:
         raise NotFound("no such dashboard file")
-    data = resources.files("companion.pilot").joinpath("static", name).read_bytes()
+    text = resources.files("companion.pilot").joinpath("static", name).read_text(encoding="utf-8")
     suffix = name[name.rindex("."):]
     # The route wrapper serialises pydantic models only; a success HTTPException is aiohttp's way to answer
     # with a ready-made body from inside it.
-    return web.HTTPOk(body=data, content_type=STATIC_TYPES[suffix],
+    return web.HTTPOk(text=text, content_type=STATIC_TYPES[suffix],
                       headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
                                "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"})
 
