@@ -1,5 +1,6 @@
 """Plain-text rendering of a `Note`: per-section text for the panel and the fill plan, and the whole note."""
 
+from companion.notes.errors import NoteEngineError
 from companion.notes.model import Note, NoteItem, Vital
 from companion.notes.template import Template, default_template, load_template
 
@@ -8,7 +9,13 @@ _VITAL_LABEL = {"temperature": "T", "heart_rate": "HR", "respiratory_rate": "RR"
 
 
 def _template(note: Note) -> Template:
-    return getattr(note, "_template", None) or default_template()
+    """The template the note was drafted with; after a JSON round trip, the one its id names, if still there."""
+    if getattr(note, "_template", None) is None and note.template_id not in (None, "default"):
+        try:
+            note._template = load_template(note.template_id)
+        except NoteEngineError:
+            note._template = default_template()
+    return note._template or default_template()
 
 
 def vital_text(vital: Vital) -> str:
