@@ -242,10 +242,19 @@ def _slot(ts: float) -> int:
 
 
 def _day_bounds(settings: PilotSettings, date_from: date | None, date_to: date | None) -> tuple[float, float]:
+    """POSIX bounds [low, high) of an inclusive window of clinic days; open ends (and dates at the edge of the
+    calendar) become infinities."""
     tz = settings.tz()
-    low = datetime.combine(date_from, time.min, tz).timestamp() if date_from else float("-inf")
-    high = datetime.combine(date_to + timedelta(days=1), time.min, tz).timestamp() if date_to else float("inf")
-    return low, high
+    return _day_start(date_from, tz, 0, float("-inf")), _day_start(date_to, tz, 1, float("inf"))
+
+
+def _day_start(day: date | None, tz, shift: int, unbounded: float) -> float:
+    if day is None:
+        return unbounded
+    try:
+        return datetime.combine(day + timedelta(days=shift), time.min, tz).timestamp()
+    except (OverflowError, ValueError, OSError):
+        return unbounded
 
 
 _STATS_COLUMNS = "clinician, created_at, first_approved_at, scribe, first_transcript_at, edits_json, error_tags_json"

@@ -12,7 +12,8 @@ from companion.api.models.common import Strict
 from companion.api.routes.pilot_consent import schedule_autopurge
 from companion.api.spec import Call, Route
 from companion.pilot import service
-from companion.pilot.blind_review import Comparison, Rating
+from companion.api.errors import ApiError
+from companion.pilot.blind_review import Comparison, NotEnoughNotes, Rating
 from companion.pilot.service import AuditView, BlindReviewExport, DashboardData, PilotReport
 from companion.pilot.settings import PilotSettings, SettingsPatch
 from companion.store import pilot as pilot_store
@@ -128,7 +129,10 @@ async def purge(call: Call) -> PurgeResult:
 
 async def export_blind_review(call: Call) -> BlindReviewExport:
     """Export 5 AI and 5 manual notes, de-identified and shuffled."""
-    return await call.db(service.export_blind_review, call.actor, call.body.date_from, call.body.date_to)
+    try:
+        return await call.db(service.export_blind_review, call.actor, call.body.date_from, call.body.date_to)
+    except NotEnoughNotes as exc:
+        raise ApiError(409, "not_enough_notes", str(exc)) from None
 
 
 async def import_ratings(call: Call) -> Comparison:
