@@ -93,7 +93,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
 
   /** Per map: which extra host patterns it needs and whether each is granted (for the options page). */
   async function permissionStatus() {
-    const { cache } = await refresh();
+    const { cache } = await refresh({ force: true });
     const rows = [];
     for (const [id, entry] of Object.entries(cache.maps)) {
       for (const pattern of extraPatternsOf(entry.map)) {
