@@ -41,7 +41,10 @@
   }
 
   async function read(el) {
-    return claims(el) ? el.value : F.NOT_MINE;
+    if (!claims(el)) return F.NOT_MINE;
+    // a hidden source textarea lags behind its rich editor: let the editor's reader answer instead
+    if (F.util.isHidden(el)) throw new Error("field is hidden");
+    return el.value;
   }
 
   F.writers.textfield = { name: "textfield", claims, write, read };

@@ -86,26 +86,31 @@
     restore: (ed, snap) => ed.setData(snap),
   };
 
-  /** A page global (`tinymce`, `Quill`) as seen from the element's own window, then its same-origin parents:
-      an editor in a same-origin iframe (or TinyMCE's own iframe body) belongs to that frame's library copy. */
-  function globalFor(el, name) {
+  /** Every copy of a page global (`tinymce`, `Quill`) from the element's own window up through its same-origin
+      parents: an editor in an iframe belongs to that frame's library copy, TinyMCE's iframe body to its parent's
+      (its iframe window carries a `tinymce` of its own that knows no editors). */
+  function globalsFor(el, name) {
+    const found = [];
     for (let win = el.ownerDocument.defaultView; win; win = win.parent) {
-      try { if (win[name]) return win[name]; } catch { return null; /* cross-origin */ }
+      try { if (win[name] && !found.includes(win[name])) found.push(win[name]); } catch { break; /* cross-origin */ }
       if (win === win.parent) break;
     }
-    return window[name] || null;
+    if (window[name] && !found.includes(window[name])) found.push(window[name]);
+    return found;
   }
 
   const tinymce = {
     find(el) {
-      const tm = globalFor(el, "tinymce");
-      if (!tm || !tm.get) return null;
-      const all = [].concat(tm.get() || []);
-      return all.find((ed) => {
+      const owns = (ed) => {
         const body = ed.getBody && ed.getBody();
         const box = ed.getContainer && ed.getContainer();
         return ed.getElement() === el || ed.iframeElement === el || body === el || (body && body.contains(el)) || (box && box.contains(el));
-      });
+      };
+      for (const tm of globalsFor(el, "tinymce")) {
+        const hit = tm.get && [].concat(tm.get() || []).find(owns);
+        if (hit) return hit;
+      }
+      return null;
     },
     read: (ed) => ({ html: ed.getContent() }),
     write(ed, { html, appendHtml }) {
@@ -123,9 +128,11 @@
     find(el) {
       const box = closest(el, ".ql-container");
       if (!box) return null;
-      const Q = globalFor(el, "Quill");
-      const q = (Q && Q.find && Q.find(box)) || box.__quill;
-      return q && q.getText ? q : null;
+      for (const Q of globalsFor(el, "Quill")) {
+        const q = Q.find && Q.find(box);
+        if (q && q.getText) return q;
+      }
+      return box.__quill && box.__quill.getText ? box.__quill : null; // Quill 1
     },
     read: (q) => q.getText().replace(/\n$/, ""),
     write(q, { text, appendLines }) {

@@ -141,3 +141,14 @@ def test_one_megabyte_line_lands_whole(editor, name):
            return {outcome: r.outcome, same: got === text, length: got.length}; }"""
     )
     assert result == {"outcome": "written", "same": True, "length": (1 << 20) + 10}
+
+
+@pytest.mark.parametrize("where", ["source textarea", "iframe body"])
+def test_tinymce_fills_from_its_source_textarea_or_its_iframe_body(editor, where):
+    page = editor("tinymce")
+    handle = page.evaluate_handle(
+        "(w) => w === 'source textarea' ? document.querySelector('#notes') : window.__lab.target().contentDocument.body", where
+    )
+    result = page.evaluate("([el, t]) => VetScribe.fill.writeField(el, t, {kind: 'textarea'})", [handle, NOTE])
+    assert result["outcome"] == "written" and result["writer"] == "tinymce", result
+    assert read(page)["text"] == NOTE
