@@ -1,5 +1,9 @@
 """`vetscribe serve`: run the companion API on loopback."""
 
+import asyncio
+import gc
+import os
+import signal
 import sys
 
 import click
@@ -50,9 +54,7 @@ def serve(host: str, port: int, data_dir, allow_remote: bool, max_body_mb: float
 
 
 def run(settings: Settings, *, data_dir_given: bool) -> None:
-    """Open the store, print how to pair, serve until a signal arrives."""
-    from aiohttp import web  # imported here so `vetscribe --help` stays fast
-
+    """Open the store, print how to pair, serve until SIGINT/SIGTERM, then finish in-flight requests."""
     from companion.api.app import create_app, open_store
     from companion.logs import log_event, setup_logging
 
@@ -63,17 +65,40 @@ def run(settings: Settings, *, data_dir_given: bool) -> None:
         click.echo(f"error: {exc.detail}", err=True)
         sys.exit(2)
     app = create_app(settings, db)
+    gc.collect()
+    gc.freeze()  # start-up objects (modules, models) never die: keep them out of every later GC pass
     data_dir_arg = f" --data-dir {settings.data_dir}" if data_dir_given else ""
-
-    def announce(runner_app) -> None:
-        click.echo(f"vetscribe companion listening on http://{_url_host(settings.host)}:{settings.port} "
-                   f"(data: {settings.data_dir})")
-        click.echo(EXTENSION_HELP.format(data_dir_arg=data_dir_arg))
-
-    log_event("serve_start", host=settings.host, port=settings.port, schema_version=db.schema_version)
-    web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=announce,
-                shutdown_timeout=10, handle_signals=True)
+    log_event("serve_start", host=settings.host, port=settings.port, schema_version=db.schema_version,
+              pid=os.getpid())
+    try:
+        asyncio.run(_serve(app, settings, data_dir_arg))
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", err=True)
+        sys.exit(1)
     log_event("serve_stop")
+
+
+async def _serve(app, settings: Settings, data_dir_arg: str) -> None:
+    from aiohttp import web  # imported here so `vetscribe --help` stays fast
+
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=10)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, settings.host, settings.port)
+        await site.start()
+        port = runner.addresses[0][1]
+        click.echo(f"vetscribe companion listening on http://{_url_host(settings.host)}:{port} "
+                   f"(data: {settings.data_dir})")
+        click.echo(EXTENSION_HELP.format(data_dir_arg=data_dir_arg), nl=True)
+        sys.stdout.flush()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        click.echo("shutting down: finishing requests in flight")
+    finally:
+        await runner.cleanup()  # stops listening, waits for in-flight handlers, runs on_cleanup (closes store)
 
 
 def _url_host(host: str) -> str:
