@@ -16,8 +16,6 @@ from pydantic import BaseModel, ValidationError
 from companion.api.errors import ApiError
 from companion.api.keys import DB, DB_WRITER
 
-PROBLEM_TYPE = "application/problem+json"
-
 
 @dataclass
 class Call:
