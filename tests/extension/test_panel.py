@@ -35,10 +35,12 @@ def test_page_cannot_read_the_panel(paired, ezyvet_page):
         const host = document.querySelector('vetscribe-panel');
         return {host: Boolean(host), shadow: host ? host.shadowRoot : 'none', text: document.body.innerText,
                 testids: document.querySelectorAll('[data-testid^="scribe-"]').length,
-                vs: typeof window.VetScribe, bg: typeof window.VetScribeBg};
+                vs: typeof window.VetScribe, bg: typeof window.VetScribeBg,
+                runtime: typeof (window.chrome && window.chrome.runtime && window.chrome.runtime.sendMessage)};
     }""")
     assert seen["host"] is True and seen["shadow"] is None
     assert seen["testids"] == 0 and seen["vs"] == "undefined" and seen["bg"] == "undefined"
+    assert seen["runtime"] == "undefined"  # no externally_connectable: the page cannot message the extension
     assert panel.status() not in seen["text"]
 
 
@@ -58,3 +60,17 @@ def test_panel_collapses_and_moves_by_keyboard(paired, ezyvet_page):
     assert panel.get("scribe-transcript")["visible"] is False
     panel.click("scribe-collapse")
     assert panel.get("scribe-transcript")["visible"] is True
+
+
+def test_test_hook_is_dead_without_test_mode(paired, ezyvet_page):
+    panel = Panel(paired, ezyvet_page)
+    panel.wait_mounted()
+    paired.set_test_mode(False)
+    try:
+        # straight to the tab, past the service worker's own check: the content script refuses too
+        answer = paired.eval("(tab) => chrome.tabs.sendMessage(tab, {type: 'test.panel', op: {action: 'snapshot'}})",
+                             panel.tab)
+        assert answer == {"ok": False, "error": "testMode is off"}
+    finally:
+        paired.set_test_mode(True)
+    assert panel.snapshot()["ok"] is True
