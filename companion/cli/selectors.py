@@ -52,6 +52,7 @@ def check_cmd(map_file: Path, page: str, url: str | None, page_kind: str | None,
     Prints per field found / missing / ambiguous, the winning strategy and score, and the parsed context.
     Exits 1 when a field or step does not resolve.
     """
+    from companion.maps.browser import BrowserUnavailable
     from companion.maps.check import check_html, check_live_url, exit_code, format_result
     from companion.maps.loader import MapError, load_map_file
 
@@ -65,7 +66,7 @@ def check_cmd(map_file: Path, page: str, url: str | None, page_kind: str | None,
         else:
             html = Path(page).read_text(encoding="utf-8", errors="replace")
             result = check_html(smap, html, url=url, page_kind=page_kind)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, BrowserUnavailable) as exc:
         raise click.ClickException(str(exc))
     click.echo(json.dumps(result.as_dict(), indent=2) if as_json else format_result(result))
     sys.exit(exit_code(result))

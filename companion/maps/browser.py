@@ -18,6 +18,10 @@ EXTENSION_DIR = Path(__file__).resolve().parents[2] / "extension"
 FILES_JSON = EXTENSION_DIR / "resolve" / "files.json"
 
 
+class BrowserUnavailable(RuntimeError):
+    """Headless Chromium cannot be started here (Playwright or Chromium missing)."""
+
+
 def resolver_paths() -> list[Path]:
     """The resolver's script files in load order (the same files the extension injects)."""
     return [EXTENSION_DIR / name for name in json.loads(FILES_JSON.read_text(encoding="utf-8"))]
@@ -36,8 +40,12 @@ def inject_resolver(page) -> None:
 @contextmanager
 def chromium(extra_args: tuple[str, ...] = ()) -> Iterator[object]:
     """A headless Debian Chromium (never the Playwright-downloaded one)."""
-    from playwright.sync_api import sync_playwright
-
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise BrowserUnavailable("checking a page needs Playwright: pip install 'vetscribe[admin]'") from exc
+    if not Path(CHROMIUM).exists():
+        raise BrowserUnavailable(f"no Chromium at {CHROMIUM}: install the distribution's chromium package")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + list(extra_args))
         try:
