@@ -27,7 +27,8 @@ dt { color: #44505c; } dd { margin: 0; }
 .status { padding: 4px 6px; border-radius: 4px; background: #eef3f8; }
 .status.error { background: #fdecea; color: #8b1a10; }
 .status.ok { background: #e7f5ea; color: #1e5e2f; }
-.flags li.high, .flags li.critical { color: #8b1a10; font-weight: 600; }
+.flags li.critical { color: #8b1a10; font-weight: 600; }
+.flags li.warning { color: #8a4b00; font-weight: 600; }
 .result { font-size: 13px; }
 .result.bad { color: #8b1a10; }
 .sentences span { cursor: help; border-bottom: 1px dotted #8a939c; }
