@@ -252,6 +252,8 @@ VetScribe.resolver.dom = (() => {
 
   /** The first element matching `selector` that follows `anchor`, looking up to a few ancestors out. */
   function firstAfter(anchor, selector) {
+    const inside = anchor.querySelector(selector); // a caption that wraps its own field (<label>Plan <textarea>)
+    if (inside) return inside;
     let node = anchor;
     for (let level = 0; level <= NEAR_TEXT_LEVELS && node; level++) {
       for (let sib = node.nextElementSibling; sib; sib = sib.nextElementSibling) {

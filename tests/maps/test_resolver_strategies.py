@@ -29,6 +29,7 @@ def page(open_page):
         ({"role": "button", "accessible_name": "Add History"}, "button"),
         ({"text_near": "Respiratory rate"}, "text_near"),
         ({"text_near": "Microchip", "filter": "dd"}, "text_near-filter"),
+        ({"text_near": "Objective"}, "label-wrap"),  # the caption wraps its field
         ({"css": ".legacy-notes textarea.notes"}, "css"),
         ({"css": "textarea.box", "within": {"id": "panel-right"}}, "within-right"),
         ({"css": "textarea", "within": {"id": "panel-left"}}, "within-left"),
