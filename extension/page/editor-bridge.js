@@ -10,6 +10,9 @@
   const HELLO = "vetscribe:bridge-hello";
   const READY = "vetscribe:bridge-ready";
   const TOKEN_ATTR = "data-vs-fill-target";
+  // Captured at document_start, before any page script can wrap them to watch or rewrite bridge traffic.
+  const post = MessagePort.prototype.postMessage;
+  const dataOf = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data").get;
   const channel = new MessageChannel();
   let handed = false;
 
@@ -212,15 +215,15 @@
   }
 
   channel.port1.onmessage = (event) => {
-    const { id, op, token, args } = event.data || {};
+    const { id, op, token, args } = dataOf.call(event) || {};
     let reply;
     try {
       reply = { id, ok: true, value: handle(op, token, args || {}) };
     } catch (err) {
       reply = { id, ok: false, error: String((err && err.message) || err) };
     }
-    try { channel.port1.postMessage(reply); }
-    catch (err) { channel.port1.postMessage({ id, ok: false, error: `reply not cloneable: ${err.message}` }); }
+    try { post.call(channel.port1, reply); }
+    catch (err) { post.call(channel.port1, { id, ok: false, error: `reply not cloneable: ${err.message}` }); }
   };
 
   document.addEventListener(READY, announce, true);

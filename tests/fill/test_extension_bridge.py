@@ -128,6 +128,11 @@ def test_page_script_cannot_reach_the_engine_or_the_bridge(ext_context, lab_url)
       fake.port1.onmessage = (m) => window.__stolen.push(m.data);
       document.dispatchEvent(new MessageEvent('vetscribe:bridge-hello', {ports: [fake.port2], cancelable: true}));
       window.postMessage({id: 1, op: 'write', token: 'x', args: {family: 'prosemirror', lines: ['forged']}}, '*');
+      // wrap the page world's messaging primitives to watch (and could rewrite) bridge traffic
+      const post = MessagePort.prototype.postMessage;
+      MessagePort.prototype.postMessage = function (m, ...rest) { window.__stolen.push('post'); return post.call(this, m, ...rest); };
+      const data = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data').get;
+      Object.defineProperty(MessageEvent.prototype, 'data', {get() { window.__stolen.push('data'); return data.call(this); }});
       return {engine: typeof window.VetScribe};
     }""")
     assert stolen["engine"] == "undefined"
