@@ -230,6 +230,8 @@ VetScribe.content = VetScribe.content || {};
       this.generating = true;
       this.view.enable({ generate: false });
       try {
+        // the companion may have been down when the page loaded: read the chart again before drafting
+        if (!this.context && !(await this.readContext())) return;
         if (this.consentNeeded && !this.consentGiven) {
           this.view.showConsent(true);
           this.view.setStatus("Confirm the client's consent first: the consult is not sent without it.", "error");

@@ -28,13 +28,13 @@ def ezyvet(paired, replicas):
     page.close()
 
 
-def draft(panel: Panel) -> dict:
+def draft(panel: Panel, transcript: str = TRANSCRIPT) -> dict:
     """Consent (when asked), type the transcript, Generate; returns the snapshot with sections."""
     if panel.get("scribe-consent")["visible"]:
         panel.click("scribe-consent-check")
         panel.click("scribe-consent-confirm")
         panel.wait_for("scribe-status", lambda i: i["text"].startswith("Consent recorded"), message="consent")
-    panel.type("scribe-transcript", TRANSCRIPT)
+    panel.type("scribe-transcript", transcript)
     panel.click("scribe-generate")
     panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Draft ready", "No draft", "Transcript not")),
                    timeout=60, message="draft")

@@ -74,3 +74,25 @@ def test_test_hook_is_dead_without_test_mode(paired, ezyvet_page):
     finally:
         paired.set_test_mode(True)
     assert panel.snapshot()["ok"] is True
+
+
+def test_hostile_transcript_stays_text(paired, replicas):
+    """Markup typed into the transcript never becomes live HTML, in the panel or in the PIMS field."""
+    from tests.extension.test_flow import draft
+
+    page = paired.context.new_page()
+    try:
+        page.goto(replicas.url("shepherd"))
+        panel = Panel(paired, page)
+        panel.wait_mounted()
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Ready", "Confirm")), message="context read")
+        hostile = ('Vet: He has been limping <img src=x onerror="window.__pwned=1"> on the left front leg '
+                   'for three days <script>window.__pwned=2</script>.\nVet: Recheck in two weeks.')
+        draft(panel, hostile)
+        panel.click("scribe-approve")
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Filled", "Nothing")), message="fill")
+        page.wait_for_timeout(300)  # give any injected handler a chance to fire
+        assert page.evaluate("() => window.__pwned") is None
+        assert page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
+    finally:
+        page.close()
