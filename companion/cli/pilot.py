@@ -131,6 +131,30 @@ def settings(data_dir, state, clinic_rule, retention_days, auto_purge, baseline_
     click.echo(f"consent in force: {decision.effective_rule.value} for {decision.state}{note}")
 
 
+@pilot.command()
+@data_dir_option
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535),
+              help="The port `vetscribe serve` listens on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the dashboard in the default browser.")
+def dashboard(data_dir, port: int, open_browser: bool) -> None:
+    """Print a link that opens the admin dashboard with a new admin token (the token is in the #fragment, which
+    the browser never sends to the server; the page moves it to session storage)."""
+    from companion.store import pairing
+
+    db = _open(data_dir)
+    try:
+        code, _ = pairing.issue_code(db, "admin", actor=CLI_ACTOR)
+        token, _token_id, _role = pairing.redeem_code(db, code)
+    finally:
+        db.close()
+    url = f"http://127.0.0.1:{port}/admin#token={token}"
+    click.echo(url)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+
+
 @pilot.command("consent-rules")
 @click.argument("state", required=False)
 def consent_rules(state: str | None) -> None:

@@ -111,3 +111,21 @@ def test_dashboard_asks_for_a_token_and_refuses_a_clinician_token(live, page):
     page.wait_for_selector("#error:not([hidden])")
     assert "not an admin token" in page.locator("#error").inner_text()
     assert page.locator("#dashboard").is_hidden()
+
+
+def test_cli_dashboard_link_opens_the_dashboard(live, page):
+    server, _, data_dir = live
+    from click.testing import CliRunner
+
+    from companion.cli import main as cli_main
+
+    result = CliRunner().invoke(cli_main, ["pilot", "dashboard", "--data-dir", str(data_dir), "--port",
+                                           str(server.port)])
+    assert result.exit_code == 0, result.output
+    url = result.output.strip()
+    assert url.startswith(f"http://127.0.0.1:{server.port}/admin#token=")
+    page.goto("about:blank")
+    page.goto(url)
+    page.wait_for_function("window.__dashboard && window.__dashboard.ready === true", timeout=15_000)
+    assert "#token" not in page.url  # the page moved the token out of the address bar
+    assert page.locator("#scorecard .card").count() == 4
