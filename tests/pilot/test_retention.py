@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from companion.api.app import create_app
 from companion.cli import main as cli_main
 from companion.config import Settings
-from companion.store import Database, audit, pairing
+from companion.store import Database, audit, encounters, pairing
 from tests.pilot.seed import Clock, store_clock
 
 OLD_PHRASE = "zebra quartz marmalade"
@@ -36,7 +36,7 @@ async def api(aiohttp_client, tmp_path):
     db.close()
 
 
-async def consult(client, tokens, clock, when: datetime, phrase: str, approve: bool) -> str:
+async def consult(client, db, tokens, clock, when: datetime, phrase: str, approve: bool) -> str:
     """One encounter at `when` whose transcript holds `phrase`; optionally edited and approved."""
     clock.now = when
     eid = (await (await client.post("/v1/encounters", json={"patient_id": "p-9", "pims": "ezyvet"},
@@ -45,32 +45,38 @@ async def consult(client, tokens, clock, when: datetime, phrase: str, approve: b
                                  json={"segments": [{"speaker": "client", "text": f"She said {phrase} twice."}]})
     assert response.status == 200
     if approve:
+        clock.now = when + timedelta(minutes=4)
+        # an engine draft whose provenance quotes the transcript (stored as the /draft route stores it)
+        draft = encounters.add_revision(db, "engine", eid, {"plan": "Recheck."}, kind="draft",
+                                        engine_output={"provenance": [{"quote": f"She said {phrase} twice."}]})
         clock.now = when + timedelta(minutes=5)
         revision = await (await client.post(f"/v1/encounters/{eid}/revisions", headers=tokens["clinician"],
-                                            json={"sections": {"plan": NOTE_PHRASE}})).json()
+                                            json={"sections": {"plan": NOTE_PHRASE},
+                                                  "base_revision_id": draft["revision_id"]})).json()
         approved = await client.post(f"/v1/encounters/{eid}/approve", headers=tokens["clinician"],
                                      json={"revision_id": revision["revision_id"], "idempotency_key": f"a-{eid}"})
         assert approved.status == 200
     return eid
 
 
-async def seed_old_and_new(client, tokens):
+async def seed_old_and_new(client, db, tokens):
     clock = Clock()
     now = datetime.now(UTC)
     with store_clock(clock):
-        old = await consult(client, tokens, clock, now - timedelta(days=40), OLD_PHRASE, approve=True)
-        new = await consult(client, tokens, clock, now - timedelta(days=2), NEW_PHRASE, approve=False)
+        old = await consult(client, db, tokens, clock, now - timedelta(days=40), OLD_PHRASE, approve=True)
+        new = await consult(client, db, tokens, clock, now - timedelta(days=2), NEW_PHRASE, approve=False)
     return old, new
 
 
 async def test_purge_removes_old_transcript_bytes_and_keeps_notes_and_audit(api):
     client, db, tokens, data_dir = api
-    old, new = await seed_old_and_new(client, tokens)
+    old, new = await seed_old_and_new(client, db, tokens)
     assert OLD_PHRASE.encode() in file_bytes(data_dir)  # the check below could fail
     response = await client.post("/v1/admin/pilot/purge", json={}, headers=tokens["admin"])
     assert response.status == 200
     result = await response.json()
     assert result["segments"] == 1 and result["encounters"] == 1 and result["retention_days"] == 30
+    assert result["engine_outputs"] == 1
     raw = file_bytes(data_dir)
     assert OLD_PHRASE.encode() not in raw
     assert NEW_PHRASE.encode() in raw
@@ -91,7 +97,7 @@ async def test_purge_removes_old_transcript_bytes_and_keeps_notes_and_audit(api)
 
 async def test_retention_setting_and_automatic_purge(api):
     client, db, tokens, data_dir = api
-    await seed_old_and_new(client, tokens)
+    await seed_old_and_new(client, db, tokens)
     changed = await client.post("/v1/admin/pilot/settings", json={"retention_days": 1}, headers=tokens["admin"])
     assert changed.status == 200 and (await changed.json())["retention_days"] == 1
     invalid = await client.post("/v1/admin/pilot/settings", json={"retention_days": 0}, headers=tokens["admin"])
@@ -126,7 +132,7 @@ async def wait_for_purges(db, expected: int, timeout: float = 10) -> None:
 
 async def test_cli_purge(api):
     client, db, tokens, data_dir = api
-    await seed_old_and_new(client, tokens)
+    await seed_old_and_new(client, db, tokens)
     result = CliRunner().invoke(cli_main, ["purge", "--data-dir", str(data_dir), "--retention-days", "10"])
     assert result.exit_code == 0, result.output
     assert "purged 1 transcript segments from 1 encounters" in result.output
