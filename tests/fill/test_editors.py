@@ -152,3 +152,14 @@ def test_tinymce_fills_from_its_source_textarea_or_its_iframe_body(editor, where
     result = page.evaluate("([el, t]) => VetScribe.fill.writeField(el, t, {kind: 'textarea'})", [handle, NOTE])
     assert result["outcome"] == "written" and result["writer"] == "tinymce", result
     assert read(page)["text"] == NOTE
+
+
+@pytest.mark.parametrize("name", ["ckeditor5", "tinymce", "quill", "tiptap"])
+def test_append_keeps_the_existing_formatting(editor, name):
+    page = editor(name)
+    page.evaluate("(v) => window.__lab.seed(v)", "<p><strong>Bold finding</strong> noted</p>")
+    result = write(page, "Plan: recheck.", mode="append")
+    assert result["outcome"] == "appended", result
+    got = read(page)
+    assert got["text"] == "Bold finding noted\n\nPlan: recheck."
+    assert "<strong>Bold finding</strong>" in got["html"].replace("&nbsp;", " ")  # Quill spells spaces &nbsp;
