@@ -45,13 +45,6 @@ VetScribe.content = VetScribe.content || {};
         el.scrollIntoView({ block: "center" });
         return { ok: true, item: describe(el) };
       }
-      case "hover": {
-        const el = find(op.testid);
-        if (!el) return { ok: false, error: `no ${op.testid}` };
-        const target = op.index != null ? el.children[op.index] : el;
-        target.dispatchEvent(new MouseEvent("mouseenter"));
-        return { ok: true };
-      }
       case "selectOption": {
         // <select> popups cannot be clicked headless; like Playwright's select_option, set it and fire change
         const el = find(op.testid);
