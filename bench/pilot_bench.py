@@ -27,6 +27,7 @@ from pathlib import Path
 from companion.pilot.metrics import compute_metrics
 from companion.pilot.records import EncounterRecord, ErrorTag, PilotData, SatisfactionRecord, SectionEdit
 from companion.pilot.scorecard import evaluate
+from companion.pilot.settings import SettingsPatch
 from companion.pilot.service import _CACHE as service_cache  # noqa: PLC2701 - the bench measures cold runs
 from companion.pilot.service import pilot_report
 from companion.store import Database, pairing
@@ -114,6 +115,9 @@ def build_store(path: Path, n: int, rng: random.Random) -> Database:
                          " created_by, created_at) VALUES (?,?,?,?,?,?,?)", rep)
         conn.executemany("INSERT INTO writeback_results(report_id, approval_id, section, field, outcome, created_at)"
                          " VALUES (?,?,?,?,?,?)", res)
+    # the hourly automatic purge would VACUUM this large file right after the first dashboard request and stall
+    # the following ones; it is a separate, rare event, so the load measurement leaves it out
+    pilot_store.update_settings(db, "bench", SettingsPatch(auto_purge=False))
     return db
 
 
