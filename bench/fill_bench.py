@@ -3,7 +3,8 @@ panel, companion (`vetscribe serve`) and fill engine; and the extension's main-t
 
 Figures printed (targets from issue 6):
 - approve → filled and verified, p50/p95 per replica (target p50 <= 300 ms). "approve" is the companion round
-  trip for the approval; "fill" is steps + resolve + write + verify + write-back report. Timed inside the content
+  trip for the approval; "fill" is patient re-check + steps + resolve + write + verify, per field (the write-back
+  report to the companion comes after and is not counted). Timed inside the content
   script (performance.now), read through the testMode hook.
 - extension script time on the main thread per page load, from a Chromium trace (CDP Tracing,
   devtools.timeline): every EvaluateScript / FunctionCall / v8.compile slice whose script URL is
