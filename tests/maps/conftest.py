@@ -13,11 +13,18 @@ PAGES = Path(__file__).parent / "pages"
 MAPS = Path(__file__).parent / "maps"
 
 
+def launch(playwright, *extra_args: str):
+    """Debian Chromium from pytest-playwright's session `playwright` (the sync API cannot run twice at once)."""
+    return playwright.chromium.launch(executable_path=chromium_helpers.CHROMIUM, headless=True,
+                                      args=chromium_helpers.CHROMIUM_ARGS + list(extra_args))
+
+
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(playwright):
     """A Debian Chromium shared by every test in the module."""
-    with chromium_helpers.chromium() as browser:
-        yield browser
+    browser = launch(playwright)
+    yield browser
+    browser.close()
 
 
 class ResolverPage:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -37,15 +39,18 @@ def mixed_verdict_map() -> SelectorMap:
 def test_cli_check_prints_verdicts_and_context(tmp_path):
     path = tmp_path / "mixed.json"
     path.write_text(json.dumps(mixed_verdict_map().model_dump(mode="json", by_alias=True, exclude_none=True)))
-    res = CliRunner().invoke(main, ["selectors", "check", str(path), str(PAGES / "acme-record.html")])
-    assert res.exit_code == 1, res.output  # some fields do not resolve
-    rows = {line.split()[0]: line.split()[1:] for line in res.output.splitlines()[3:] if line.startswith("    ")}
+    # A separate process: the real command, and its own Playwright (the sync API cannot nest in this one).
+    res = subprocess.run([sys.executable, "-m", "companion", "selectors", "check", str(path),
+                          str(PAGES / "acme-record.html")], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1, res.stdout + res.stderr  # some fields do not resolve
+    output = res.stdout
+    rows = {line.split()[0]: line.split()[1:] for line in output.splitlines()[3:] if line.startswith("    ")}
     assert rows["subjective"][:2] == ["found", "label"]
     assert rows["exam_eyes"][:2] == ["missing", "-"]
     assert rows["note"][:2] == ["ambiguous", "-"]
     assert rows["plan"][:2] == ["found", "similarity"] and float(rows["plan"][2]) >= 0.7
     assert rows["species"] == ["canine"] and rows["patient_id"] == ["88231-QX"]
-    assert "  detected page kind: record" in res.output.splitlines()
+    assert "  detected page kind: record" in output.splitlines()
 
 
 def test_check_json_report_has_no_page_html(chromium):

@@ -9,6 +9,7 @@ from companion.maps import browser as chromium_helpers
 from companion.maps.check import check_html, check_open_page
 from companion.maps.scrub import scrub_html
 from companion.maps.loader import load_map_file, shipped_map_paths
+from tests.maps.conftest import launch
 
 replicas = pytest.importorskip("tests.replicas.server")
 helpers = pytest.importorskip("tests.replicas.helpers")
@@ -28,9 +29,10 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium_helpers.chromium((f"--host-resolver-rules={replicas.HOST_RESOLVER_RULES}",)) as b:
-        yield b
+def browser(playwright):
+    b = launch(playwright, f"--host-resolver-rules={replicas.HOST_RESOLVER_RULES}")
+    yield b
+    b.close()
 
 
 def _patient_strings(patient: dict | None) -> list[str]:
