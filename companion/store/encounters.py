@@ -99,11 +99,24 @@ def list_for_patient(db: Database, patient_id: str, limit: int = 50) -> list[dic
         return [_full(conn, row) for row in rows]
 
 
-def append_transcript(db: Database, actor: str, encounter_id: str, segments: list[dict]) -> tuple[list[int], str]:
-    """Append segments in order; moves the encounter to `transcript`. Returns (segment ids, new state)."""
+def append_transcript(db: Database, actor: str, encounter_id: str, segments: list[dict],
+                      idempotency_key: str | None = None) -> tuple[list[int], str]:
+    """Append segments in order; moves the encounter to `transcript`. Returns (segment ids, new state).
+
+    With an idempotency_key, a retry of the same append returns the first answer and appends nothing.
+    """
     now = utc_now()
+    digest = request_hash({"segments": segments})
     with db.transaction() as conn:
         row = _load(conn, encounter_id)
+        if idempotency_key is not None:
+            first = conn.execute(
+                "SELECT request_hash, segment_ids_json, state FROM transcript_appends"
+                " WHERE encounter_id = ? AND idempotency_key = ?", (encounter_id, idempotency_key),
+            ).fetchone()
+            if first is not None:
+                _replay(first, digest, "transcript append")
+                return json.loads(first["segment_ids_json"]), first["state"]
         state = states.next_state("append_transcript", row["state"])
         pilot.require_consent(conn, encounter_id)  # all-party states: no transcript before the client consents
         last = conn.execute(
@@ -119,6 +132,12 @@ def append_transcript(db: Database, actor: str, encounter_id: str, segments: lis
             )
             ids.append(cursor.lastrowid)
         _set_state(conn, encounter_id, state, now)
+        if idempotency_key is not None:
+            conn.execute(
+                "INSERT INTO transcript_appends(encounter_id, idempotency_key, request_hash, segment_ids_json, state,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (encounter_id, idempotency_key, digest, json.dumps(ids), state.value, now),
+            )
         audit.append(conn, actor, "transcript.appended", "encounter", encounter_id, {"segments": len(ids)})
     return ids, state.value
 

@@ -240,3 +240,15 @@ async def test_shipped_maps_are_seeded_on_first_start(aiohttp_client, settings, 
     headers = await pair_token(client, db)
     items = (await ok(await client.get("/v1/maps", headers=headers)))["items"]
     assert [(i["id"], i["version"]) for i in items] == [("testpims", 4)]
+
+
+async def test_transcript_append_retry_with_key_appends_once(client, clinician):
+    enc = await ok(await client.post("/v1/encounters", headers=clinician, json={"patient_id": "P", "pims": "x"}), 201)
+    url = f"/v1/encounters/{enc['id']}/transcript"
+    body = {"text": "Vet: first line", "idempotency_key": "t-1"}
+    first = await ok(await client.post(url, headers=clinician, json=body))
+    assert await ok(await client.post(url, headers=clinician, json=body)) == first
+    await problem(await client.post(url, headers=clinician, json={"text": "Vet: other", "idempotency_key": "t-1"}),
+                  409, "conflict")
+    got = await ok(await client.get(f"/v1/encounters/{enc['id']}", headers=clinician))
+    assert [s["text"] for s in got["transcript"]] == ["first line"]

@@ -118,10 +118,12 @@ class SegmentIn(Strict):
 
 
 class TranscriptAppend(Strict):
-    """Either structured `segments` or tagged-line `text` (e.g. `Vet: ...`), not both."""
+    """Either structured `segments` or tagged-line `text` (e.g. `Vet: ...`), not both; an optional
+    idempotency_key makes a retried append return the first answer."""
 
     segments: list[SegmentIn] | None = Field(default=None, min_length=1, max_length=2_000)
     text: Annotated[str, StringConstraints(min_length=1, max_length=500_000)] | None = None
+    idempotency_key: Id | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "TranscriptAppend":

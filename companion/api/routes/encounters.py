@@ -43,7 +43,8 @@ async def append_transcript(call: Call) -> TranscriptAppended:
     if not segments:
         raise ApiError(422, "validation_error", "the transcript text holds no speech",
                        errors=[{"loc": ["body", "text"], "msg": "no transcript lines", "type": "value_error"}])
-    ids, state = await call.db(encounters.append_transcript, call.actor, call.params["id"], segments)
+    ids, state = await call.db(encounters.append_transcript, call.actor, call.params["id"], segments,
+                               call.body.idempotency_key)
     return TranscriptAppended(segment_ids=ids, state=state)
 
 
