@@ -33,7 +33,7 @@ VetScribe.resolver.similarity = (() => {
     const caps = (cls.match(/[A-Z]/g) || []).length;
     return /^[A-Za-z]{5,8}$/.test(cls) && caps >= 3;
   }
-  const MAX_CANDIDATES = 4000;
+  const MAX_CANDIDATES = 20000; // a safety cap far above a 10,000-element page; pruned scoring keeps this cheap
   // Attributes read from the element itself vs those that walk the DOM (labels, nearby text).
   const CHEAP = ["tag", "type", "name", "id", "test_id", "aria_label", "placeholder", "role", "classes"];
   const COSTLY = ["label", "text", "near_text"];
