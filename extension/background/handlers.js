@@ -11,6 +11,14 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
   const direct = (method, path, body, opts) => bg.api(method, path, { body, ...opts });
   const queued = (kind, method, path, body, key, meta) => bg.sendOrQueue({ kind, method, path, body, key: key || crypto.randomUUID(), meta });
 
+  /** Queued transcript goes out first, so the draft is made from every word the clinician sent. */
+  async function draftAfterOutbox(msg) {
+    if ((await bg.flush()).remaining) {
+      return { ok: false, offline: true, error: { code: "unreachable", title: "The companion is not reachable", detail: "The transcript is saved on this computer; Generate again when the companion is back." } };
+    }
+    return direct("POST", `/v1/encounters/${id(msg.encounterId)}/draft`, msg.body || {}, { timeoutMs: DRAFT_TIMEOUT_MS });
+  }
+
   async function requireAdmin() {
     const settings = await bg.getSettings();
     if (settings.role !== "admin") throw Object.assign(new Error("Admin role required: pair with an admin code."), { code: "forbidden" });
@@ -31,7 +39,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     "encounter.create": (msg) => direct("POST", "/v1/encounters", msg.body),
     "encounter.get": (msg) => direct("GET", `/v1/encounters/${id(msg.encounterId)}`),
     "encounter.transcript": (msg) => queued("transcript", "POST", `/v1/encounters/${id(msg.encounterId)}/transcript`, msg.body, msg.key),
-    "encounter.draft": (msg) => direct("POST", `/v1/encounters/${id(msg.encounterId)}/draft`, msg.body || {}, { timeoutMs: DRAFT_TIMEOUT_MS }),
+    "encounter.draft": (msg) => draftAfterOutbox(msg),
     "encounter.revise": (msg) => direct("POST", `/v1/encounters/${id(msg.encounterId)}/revisions`, msg.body),
     "encounter.approve": (msg) => queued("approve", "POST", `/v1/encounters/${id(msg.encounterId)}/approve`, msg.body, msg.body.idempotency_key, { encounterId: msg.encounterId }),
     "encounter.writeback": (msg) => queued("writeback", "POST", `/v1/encounters/${id(msg.encounterId)}/writeback`, msg.body, msg.body.idempotency_key, { encounterId: msg.encounterId }),

@@ -257,10 +257,9 @@ VetScribe.content = VetScribe.content || {};
       const fresh = text.startsWith(this.sentTranscript) ? text.slice(this.sentTranscript.length).trim() : text;
       if (!fresh) return true;
       const res = await send("encounter.transcript", { encounterId: this.encounter.id, body: { text: fresh } });
-      if (res.ok) {
-        this.sentTranscript = text;
-        return true;
-      }
+      // queued counts as sent: the outbox delivers it, in order, before the next draft request
+      if (res.ok || res.queued) this.sentTranscript = text;
+      if (res.ok) return true;
       if (res.error && res.error.code === "consent_required") {
         this.consentNeeded = true;
         this.view.showConsent(true);

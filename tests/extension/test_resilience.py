@@ -100,3 +100,30 @@ def test_field_with_vet_text_asks_then_appends(paired, replicas):
         assert text.startswith("Owner called earlier about appetite.")
     finally:
         page.close()
+
+
+def test_transcript_sent_while_down_is_kept_and_drafted_once(paired, companion, replicas):
+    from tests.extension.test_flow import TRANSCRIPT
+
+    page, panel = open_pims(paired, replicas, "shepherd")
+    try:
+        if panel.get("scribe-consent")["visible"]:  # creates the encounter while the companion is up
+            panel.click("scribe-consent-check")
+            panel.click("scribe-consent-confirm")
+            panel.wait_for("scribe-status", lambda i: i["text"].startswith("Consent recorded"), message="consent")
+        companion.stop()
+        try:
+            panel.type("scribe-transcript", TRANSCRIPT)
+            panel.click("scribe-generate")
+            panel.wait_for("scribe-status", lambda i: "saved" in i["text"], message="transcript kept")
+            assert [i["kind"] for i in paired.message({"type": "outbox.list"})["data"]] == ["transcript"]
+        finally:
+            companion.start()
+        panel.click("scribe-generate")
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Draft ready", "No draft")), timeout=60,
+                       message="draft after outage")
+        assert panel.status().startswith("Draft ready"), panel.status()
+        encounter = companion.api("GET", f"/v1/encounters/{panel.snapshot()['encounterId']}")
+        assert len(encounter["transcript"]) == len(TRANSCRIPT.splitlines())  # sent once, not twice
+    finally:
+        page.close()
