@@ -9,6 +9,7 @@ RSS <= 120 MB, ready <= 1.5 s.
 
 import argparse
 import asyncio
+import json
 import re
 import socket
 import statistics
@@ -91,7 +92,7 @@ class Client:
         if response.status >= 300:
             self.errors.append(f"{method} {label} -> {response.status} {payload[:200]!r}")
             return None
-        return payload and __import__("json").loads(payload)
+        return payload and json.loads(payload)
 
     async def new_encounter(self):
         enc = await self.call("write", "POST /encounters", "POST", "/v1/encounters",
@@ -106,7 +107,8 @@ class Client:
                               {"segments": [{"speaker": "vet", "text": "Heart and lungs sound normal today."},
                                             {"speaker": "client", "text": "She is eating well again."}]}),
             lambda: self.call("read", "GET /health", "GET", "/v1/health"),
-            lambda: self.call("read", "GET /encounters?patient_id", "GET", f"/v1/encounters?patient_id=BENCH-{self.index}"),
+            lambda: self.call("read", "GET /encounters?patient_id", "GET",
+                              f"/v1/encounters?patient_id=BENCH-{self.index}"),
             self.revise,
             lambda: self.call("read", "GET /maps", "GET", "/v1/maps"),
             self.approve,
@@ -168,7 +170,8 @@ def report(results: dict, errors: list[str], elapsed: float, rss: int, ready: fl
         print("  error:", message)
     print(f"{'route':<34}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}")
     for (kind, label), values in sorted(results.items()):
-        print(f"{kind + ' ' + label:<34}{len(values):>6}{statistics.median(values):>9.1f}{percentile(values, 99):>9.1f}")
+        p50, p99 = statistics.median(values), percentile(values, 99)
+        print(f"{kind + ' ' + label:<34}{len(values):>6}{p50:>9.1f}{p99:>9.1f}")
     figures = {}
     for kind in ("read", "write"):
         values = [v for (k, _), vs in results.items() if k == kind for v in vs]

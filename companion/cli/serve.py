@@ -29,7 +29,8 @@ def register(group: click.Group) -> None:
 
 
 @click.command()
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to bind; loopback unless --allow-remote.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True,
+              help="Address to bind; loopback unless --allow-remote.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0 picks a free one).")
 @data_dir_option

@@ -80,7 +80,8 @@ def verify_connection(conn: sqlite3.Connection) -> VerifyReport:
         expected_prev, expected_seq, count = row["row_hash"], expected_seq + 1, count + 1
     head_seq = head["seq"] if head else 0
     if head_seq > count:
-        return VerifyReport(False, count, count + 1, f"row {count + 1} is missing (the log ends early; head is {head_seq})")
+        return VerifyReport(False, count, count + 1,
+                            f"row {count + 1} is missing (the log ends early; head is {head_seq})")
     if head_seq < count:
         return VerifyReport(False, count, head_seq + 1, f"row {head_seq + 1} was added outside the chain head")
     if head and head["row_hash"] != expected_prev:

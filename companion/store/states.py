@@ -44,7 +44,8 @@ def check(action: str, current: str) -> None:
     """Raise IllegalTransition unless `action` may run in state `current`."""
     if State(current) not in ALLOWED_FROM[action]:
         allowed = ", ".join(sorted(ALLOWED_FROM[action]))
-        raise IllegalTransition(f"cannot {action.replace('_', ' ')} an encounter in state '{current}' (allowed: {allowed})")
+        raise IllegalTransition(
+            f"cannot {action.replace('_', ' ')} an encounter in state '{current}' (allowed: {allowed})")
 
 
 def next_state(action: str, current: str) -> State:

@@ -1,9 +1,13 @@
 """The HTTP API through aiohttp's test client: pairing, roles, validation, the encounter lifecycle, maps, drift."""
 
 import importlib
+import json
 
 import pytest
 
+from companion.api.app import create_app
+
+from companion.api.keys import DB
 from companion.store import pairing
 from conftest import audit_rows, map_doc, pair_token, table_count
 
@@ -226,17 +230,13 @@ async def test_unknown_route_and_method_are_problems(client, clinician):
 
 
 async def test_shipped_maps_are_seeded_on_first_start(aiohttp_client, settings, tmp_path):
-    import json
-
-    from companion.api.app import create_app
-
     shipped = tmp_path / "selectors"
     shipped.mkdir()
     (shipped / "testpims.json").write_text(json.dumps(map_doc(4)))
     (shipped / "schema.json").write_text("{}")
     (shipped / "broken.json").write_text(json.dumps({"id": "broken"}))
     client = await aiohttp_client(create_app(settings.model_copy(update={"shipped_maps_dir": shipped})))
-    db = client.app[__import__("companion.api.keys", fromlist=["DB"]).DB]
+    db = client.app[DB]
     headers = await pair_token(client, db)
     items = (await ok(await client.get("/v1/maps", headers=headers)))["items"]
     assert [(i["id"], i["version"]) for i in items] == [("testpims", 4)]

@@ -17,7 +17,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ATTACK = """async ([base, token]) => {
   const out = {};
   const attempt = async (name, url, init) => {
-    try { const r = await fetch(url, init); out[name] = {status: r.status, body: r.type === 'opaque' ? null : await r.text()}; }
+    try {
+      const r = await fetch(url, init);
+      out[name] = {status: r.status, body: r.type === 'opaque' ? null : await r.text()};
+    }
     catch (e) { out[name] = {error: String(e)}; }
   };
   const json = {'Content-Type': 'application/json', 'Authorization': 'Bearer ' + token};

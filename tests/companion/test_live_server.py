@@ -105,7 +105,8 @@ def test_newer_schema_refuses_to_start(tmp_path):
     assert result.returncode == 2 and "Upgrade vetscribe" in result.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["pair"], ["audit"], ["audit", "verify"], ["audit", "show"], ["backup"], ["backup", "create"]])
+@pytest.mark.parametrize("command", [[], ["serve"], ["pair"], ["audit"], ["audit", "verify"], ["audit", "show"],
+                                     ["backup"], ["backup", "create"]])
 def test_help_is_useful(command):
     result = cli(*command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4

@@ -9,7 +9,8 @@ from companion.context.model import PatientContext
 
 State = Literal["created", "transcript", "drafted", "approved", "written", "partially_written", "closed"]
 Speaker = Literal["vet", "tech", "client", "other"]
-SectionName = Annotated[str, StringConstraints(pattern=r"^(subjective|objective|assessment|plan|note|exam_[a-z_]{1,40})$")]
+SectionName = Annotated[
+    str, StringConstraints(pattern=r"^(subjective|objective|assessment|plan|note|exam_[a-z_]{1,40})$")]
 SectionText = Annotated[str, StringConstraints(max_length=100_000)]
 Outcome = Literal["written", "appended", "unchanged", "missing", "ambiguous", "verify_failed", "refused", "skipped",
                   "error"]
