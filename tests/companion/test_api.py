@@ -6,7 +6,6 @@ import json
 import pytest
 
 from companion.api.app import create_app
-
 from companion.api.keys import DB
 from companion.store import pairing
 from conftest import audit_rows, map_doc, pair_token, table_count

@@ -68,6 +68,8 @@ def test_tampered_audit_row_is_named(tmp_path):
     data = tmp_path / "data"
     for role in ("clinician", "admin", "clinician"):
         assert cli("pair", "--role", role, data_dir=data).returncode == 0
+    shown = cli("audit", "show", data_dir=data)
+    assert shown.returncode == 0 and shown.stdout.count("pairing.code_issued") == 3
     conn = sqlite3.connect(data / "companion.sqlite3")
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("UPDATE audit_log SET details_json = '{\"role\":\"admin\"}' WHERE seq = 3")
