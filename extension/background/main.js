@@ -43,5 +43,8 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
   });
   chrome.permissions.onAdded.addListener(() => bg.readMapsCache().then(bg.syncDynamicContentScripts));
 
+  // Every service-worker wake (browser start, or after being idle): send anything left from before.
+  bg.flush().catch(() => null);
+
   Object.assign(bg, { broadcast, test: { panel: testPanel } });
 })();
