@@ -16,9 +16,6 @@ from tests.replicas.test_maps import REPLICA_PAGES, REPO, load_map
 pytestmark = pytest.mark.browser
 
 EXTENSION = REPO / "extension"
-# TinyMCE lives in the discharge page's iframe window; the page-world bridge looks for `tinymce` only in its own
-# window and window.parent (extension/page/editor-bridge.js tinymceGlobal), so a fill from the top frame fails.
-KNOWN_GAPS = {("shepherd", "discharge"): "fill engine: TinyMCE inside a same-origin iframe is not reached from the top frame"}
 
 
 def engine_source() -> str:
@@ -56,9 +53,7 @@ FILL_EVERY_FIELD = """async ([map, kind]) => {
 }"""
 
 CASES = [
-    pytest.param(map_id, path, kind, drift, id=f"{map_id}-{kind}-{'drift' if drift else 'plain'}",
-                 marks=[pytest.mark.xfail(reason=KNOWN_GAPS[(map_id, kind)], strict=False)]
-                 if (map_id, kind) in KNOWN_GAPS else [])
+    pytest.param(map_id, path, kind, drift, id=f"{map_id}-{kind}-{'drift' if drift else 'plain'}")
     for map_id, (_, pages) in REPLICA_PAGES.items() for path, kind, _ in pages for drift in (False, True)
 ]
 
