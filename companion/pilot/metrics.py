@@ -189,6 +189,10 @@ def compute_metrics(
             _add_ai_note(group, point if point is not None else daily.setdefault(day, _Day()), rec)
         else:
             group.manual += 1
+    for clinician, section, draft_chars, distance in data.section_edit_counts:
+        acc = groups.setdefault(clinician, _Group()).sec.setdefault(section, [0, 0])
+        acc[0] += draft_chars
+        acc[1] += distance
     for pims, map_id, map_version, field_name, outcome, count in data.writeback_counts:
         failures[(pims, map_id, map_version, field_name)][outcome] += count
     for sat in data.satisfaction:
@@ -225,9 +229,23 @@ def _add_ai_note(group: _Group, point: _Day, rec: EncounterRecord) -> None:
         group.t_panel.append(seconds)
         point.panel_sum += seconds
         point.panel_n += 1
+    if not rec.edits:  # totals only; the per-section sums arrive in PilotData.section_edit_counts
+        chars, dist = rec.draft_chars, rec.edit_distance
+        group.chars += chars
+        group.dist += dist
+        point.chars += chars
+        point.dist += dist
+    else:
+        _add_edits(group, point, rec.edits)
+    if rec.error_tags and _add_tags(group, rec.error_tags):
+        group.sig_med += 1
+        point.sig_med += 1
+
+
+def _add_edits(group: _Group, point: _Day, edits) -> None:
     chars = dist = 0
     sections = group.sec
-    for section, draft_chars, distance in rec.edits:
+    for section, draft_chars, distance in edits:
         chars += draft_chars
         dist += distance
         acc = sections.get(section)
@@ -240,9 +258,6 @@ def _add_ai_note(group: _Group, point: _Day, rec: EncounterRecord) -> None:
     group.dist += dist
     point.chars += chars
     point.dist += dist
-    if rec.error_tags and _add_tags(group, rec.error_tags):
-        group.sig_med += 1
-        point.sig_med += 1
 
 
 def _add_tags(group: _Group, tags) -> bool:

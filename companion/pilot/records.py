@@ -55,6 +55,9 @@ class EncounterRecord:
     edits: tuple[SectionEdit, ...] = ()
     error_tags: tuple[ErrorTag, ...] = ()
     writeback: tuple[WritebackResult, ...] = ()
+    # totals of `edits`, used when `edits` is empty because the store passes per-section sums separately
+    draft_chars: int = 0
+    edit_distance: int = 0
 
 
 @dataclass(slots=True, frozen=True)
@@ -75,6 +78,8 @@ class PilotData:
     baseline_encounters: list[EncounterRecord] | None = None  # manual notes to measure a baseline from
     # write-back outcomes already counted by the store: (pims, map_id, map_version, field, outcome, count)
     writeback_counts: list[tuple[str, str | None, str | None, str, str, int]] = field(default_factory=list)
+    # per-section edits of AI notes already summed by the store: (clinician, section, draft chars, distance)
+    section_edit_counts: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
 def section_edits(draft: dict[str, str], approved: dict[str, str]) -> tuple[SectionEdit, ...]:

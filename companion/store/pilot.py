@@ -210,15 +210,23 @@ def _refresh_one(conn: sqlite3.Connection, encounter_id: str) -> None:
     edits = section_edits(json.loads(draft["sections_json"]), json.loads(approved["sections_json"])) if draft else ()
     tags = [parse_error_tag(t) for t in json.loads(latest["error_tags_json"])]
     plan = json.loads(latest["fill_plan_json"])
+    clinician, approved_at = enc["clinician"] or "unassigned", epoch(approvals[0]["created_at"])
     conn.execute(
         "INSERT OR REPLACE INTO pilot_note_stats(encounter_id, approval_id, clinician, pims, map_id, map_version,"
-        " scribe, created_at, first_transcript_at, first_approved_at, edits_json, error_tags_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (encounter_id, latest["id"], enc["clinician"] or "unassigned", enc["pims"], plan.get("map_id"),
-         plan.get("map_version"), 1 if draft else 0, epoch(enc["created_at"]), first_transcript,
-         epoch(approvals[0]["created_at"]), json.dumps([[e.section, e.draft_chars, e.distance] for e in edits]),
-         json.dumps([[t.category, t.clinically_significant, t.section] for t in tags])),
+        " scribe, created_at, first_transcript_at, first_approved_at, edits_json, error_tags_json, draft_chars,"
+        " edit_distance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (encounter_id, latest["id"], clinician, enc["pims"], plan.get("map_id"), plan.get("map_version"),
+         1 if draft else 0, epoch(enc["created_at"]), first_transcript, approved_at,
+         json.dumps([[e.section, e.draft_chars, e.distance] for e in edits]),
+         json.dumps([[t.category, t.clinically_significant, t.section] for t in tags]),
+         sum(e.draft_chars for e in edits), sum(e.distance for e in edits)),
     )
+    conn.execute("DELETE FROM pilot_section_edits WHERE encounter_id = ?", (encounter_id,))
+    conn.executemany(
+        "INSERT INTO pilot_section_edits(encounter_id, section, clinician, scribe, first_approved_at, draft_chars,"
+        " distance) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(encounter_id, e.section, clinician, 1 if draft else 0, approved_at, e.draft_chars, e.distance)
+         for e in edits])
 
 
 def data_version(db: Database) -> tuple:
@@ -257,24 +265,22 @@ def _day_start(day: date | None, tz, shift: int, unbounded: float) -> float:
         return unbounded
 
 
-_STATS_COLUMNS = "clinician, created_at, first_approved_at, scribe, first_transcript_at, edits_json, error_tags_json"
+_STATS_COLUMNS = ("clinician, created_at, first_approved_at, scribe, first_transcript_at, draft_chars, edit_distance,"
+                  " error_tags_json")
 
 
 def _records(conn: sqlite3.Connection, where: str, params: tuple) -> list[EncounterRecord]:
-    """Records from pilot_note_stats with only what compute_metrics reads (write-back comes pre-counted).
-
-    Edits and tags stay the JSON lists they were stored as (the same shape as the SectionEdit / ErrorTag tuples),
-    decoded in one call: per-row decoding and objects would dominate the dashboard's load time.
-    """
+    """Records from pilot_note_stats with only what compute_metrics reads: edit totals as columns (per-section sums
+    and write-back come pre-aggregated), error tags decoded in one call for the few notes that have any."""
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: several times faster than sqlite3.Row for 100,000 rows
     rows = cursor.execute(f"SELECT {_STATS_COLUMNS} FROM pilot_note_stats WHERE {where}", params).fetchall()
-    edits = json.loads("[" + ",".join(row[5] for row in rows) + "]")
-    tags = json.loads("[" + ",".join(row[6] for row in rows) + "]")
+    tagged = [row[7] for row in rows if row[7] != "[]"]
+    tags = iter(json.loads("[" + ",".join(tagged) + "]"))
     return [
-        EncounterRecord("", clinician, "", created, approved, scribe == 1, created, transcript, None, None,
-                        row_edits, row_tags)
-        for (clinician, created, approved, scribe, transcript, _, _), row_edits, row_tags in zip(rows, edits, tags)
+        EncounterRecord("", clinician, "", created, approved, scribe == 1, created, transcript, None, None, (),
+                        next(tags) if row_tags != "[]" else (), (), chars, distance)
+        for clinician, created, approved, scribe, transcript, chars, distance, row_tags in rows
     ]
 
 
@@ -295,12 +301,17 @@ def load_pilot_data(db: Database, date_from: date | None = None, date_to: date |
             "SELECT pims, NULLIF(map_id, ''), NULLIF(map_version, ''), field, outcome, SUM(count)"
             " FROM pilot_writeback_counts WHERE slot >= ? AND slot < ? GROUP BY 1, 2, 3, 4, 5",
             (_slot(low), _slot(high))).fetchall()
+        sections = conn.execute(
+            "SELECT clinician, section, SUM(draft_chars), SUM(distance) FROM pilot_section_edits"
+            " WHERE first_approved_at >= ? AND first_approved_at < ? AND scribe = 1 GROUP BY 1, 2",
+            (low, high)).fetchall()
         satisfaction = conn.execute("SELECT clinician, day, score FROM pilot_satisfaction").fetchall()
     return PilotData(
         encounters=records,
         satisfaction=[SatisfactionRecord(r[0], date.fromisoformat(r[1]), r[2]) for r in satisfaction],
         baseline_encounters=manual,
         writeback_counts=[tuple(r) for r in counts],
+        section_edit_counts=[tuple(r) for r in sections],
     )
 
 
