@@ -299,7 +299,8 @@ def _ratio(num: float, den: float) -> float | None:
 def _time_stat(values: list[float]) -> TimeStat:
     if not values:
         return TimeStat(n=0, mean_s=None, median_s=None)
-    return TimeStat(n=len(values), mean_s=fmean(values), median_s=median(values))
+    # sum()/len rather than fmean: fmean's exact fsum costs a third of the dashboard's time at 100,000 notes
+    return TimeStat(n=len(values), mean_s=sum(values) / len(values), median_s=median(values))
 
 
 def _finish(group: _Group, baseline: Baseline) -> GroupMetrics:
