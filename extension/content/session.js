@@ -20,7 +20,10 @@ VetScribe.content = VetScribe.content || {};
 
   function errorText(res) {
     const e = res.error || {};
-    return [e.title, e.detail].filter(Boolean).join(" — ") || "Unknown error";
+    // a validation problem names what was wrong (e.g. "text: String should have at most 500000 characters")
+    const problems = (Array.isArray(e.errors) ? e.errors : []).slice(0, 2)
+      .map((p) => [[].concat(p && p.loc ? p.loc : []).slice(-1)[0], p && p.msg].filter(Boolean).join(": ")).filter(Boolean);
+    return [e.title, e.detail, ...problems].filter(Boolean).join(" — ") || "Unknown error";
   }
 
   function sectionLabel(name) {
