@@ -1,4 +1,5 @@
-"""`vetscribe selectors validate|check|scrub|schema`: the admin's tools for keeping selector maps true."""
+"""`vetscribe selectors validate|check|scrub|schema|install|versions|rollback`: the admin's tools for keeping
+selector maps true."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 
 import click
 
+from companion.cli.options import data_dir_option
+
+CLI_ACTOR = "cli"  # the audit log's actor for changes made at the command line
 
 def _print_findings(report, as_json: bool) -> None:
     if as_json:
@@ -104,6 +108,93 @@ def schema_cmd(write: bool) -> None:
         click.echo(f"wrote {write_schema()}")
     else:
         click.echo(schema_text(), nl=False)
+
+
+def _open_store(data_dir: Path | None):
+    """The companion's store in the data dir (the same file `vetscribe serve` uses), shipped maps seeded."""
+    from companion.cli.options import resolve_data_dir
+    from companion.config import Settings
+    from companion.store import Database, maps
+    from companion.store.errors import SchemaTooNew
+    from companion.store.map_files import load_shipped
+
+    settings = Settings(data_dir=resolve_data_dir(data_dir))
+    try:
+        db = Database(settings.db_path)
+    except SchemaTooNew as exc:
+        raise click.ClickException(exc.detail) from None
+    maps.seed_shipped(db, load_shipped(settings.shipped_maps_dir))
+    return db
+
+
+def _store_call(data_dir: Path | None, fn, *args):
+    """Run one store function; store errors become a clear message and exit 1."""
+    from companion.store.errors import StoreError
+
+    db = _open_store(data_dir)
+    try:
+        return fn(db, *args)
+    except StoreError as exc:
+        raise click.ClickException(exc.detail) from None
+    finally:
+        db.close()
+
+
+@selectors_group.command("install")
+@click.argument("map_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_dir_option
+def install_cmd(map_file: Path, data_dir: Path | None) -> None:
+    """Validate MAP_FILE and install it as the active version of its map (audited).
+
+    Works while `vetscribe serve` runs: the extension uses the new version on the next page load. A map with
+    errors is refused and nothing is written.
+    """
+    from companion.maps.lint import validate_file
+    from companion.store import maps
+    from companion.store.map_files import validate_map
+
+    report = validate_file(map_file)
+    if not report.ok:
+        _print_findings(report, as_json=False)
+        raise click.ClickException("the map has errors; nothing was installed")
+    for f in report.warnings:
+        click.echo(f"warning {f.path}: {f.message} [{f.code}]")
+    body = json.loads(map_file.read_text(encoding="utf-8"))
+    ref = _store_call(data_dir, lambda db: maps.install(db, CLI_ACTOR, _validated(validate_map, body)))
+    click.echo(f"installed {ref['id']} version {ref['version']} (active)")
+
+
+def _validated(validate, body: dict) -> dict:
+    from companion.store.errors import InvalidInput
+
+    try:
+        return validate(body)
+    except InvalidInput as exc:
+        raise click.ClickException(exc.detail) from None
+
+
+@selectors_group.command("versions")
+@click.argument("map_id")
+@data_dir_option
+def versions_cmd(map_id: str, data_dir: Path | None) -> None:
+    """List the stored versions of MAP_ID, newest first; * marks the active one."""
+    from companion.store import maps
+
+    for row in _store_call(data_dir, maps.versions, map_id):
+        mark = "*" if row["active"] else " "
+        click.echo(f"{mark} {row['version']:>6}  {row['source']:<8} {row['installed_at']}  {row['display_name']}")
+
+
+@selectors_group.command("rollback")
+@click.argument("map_id")
+@click.argument("version", type=click.IntRange(1, 2**31 - 1))
+@data_dir_option
+def rollback_cmd(map_id: str, version: int, data_dir: Path | None) -> None:
+    """Make stored VERSION of MAP_ID the active one again (audited); the extension follows on the next page load."""
+    from companion.store import maps
+
+    ref = _store_call(data_dir, maps.rollback, CLI_ACTOR, map_id, version)
+    click.echo(f"{ref['id']} is now at version {ref['version']}")
 
 
 def register(group: click.Group) -> None:

@@ -235,6 +235,23 @@ def validate_data(data: Any) -> Report:
     return Report(_map_findings(smap), smap)
 
 
+_PATH_PART = re.compile(r'\.([A-Za-z_$][A-Za-z0-9_$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def path_parts(path: str) -> list[str | int]:
+    """Split a JSON path made by `json_path` ('$.a.b[0]["c d"]') into its keys and indexes."""
+    parts: list[str | int] = []
+    for name, index, quoted in _PATH_PART.findall(path.removeprefix("$")):
+        parts.append(name if name else int(index) if index else json.loads(quoted))
+    return parts
+
+
+def problem_errors(report: Report, prefix: tuple[str, ...] = ("body", "map")) -> list[dict[str, Any]]:
+    """The report's errors as problem+json items: `loc` is the JSON path into the map, after `prefix`."""
+    return [{"loc": [*prefix, *path_parts(f.path)], "msg": f"{f.path}: {f.message}", "type": f.code}
+            for f in report.errors]
+
+
 def validate_text(text: str) -> Report:
     """Validate a map given as JSON text (a JSON syntax error is reported with its line and column)."""
     try:

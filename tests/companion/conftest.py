@@ -16,6 +16,7 @@ MAP_DOC = {
     "page_kinds": {
         "consult": {
             "detect": {"paths": ["/consult/*"]},
+            "context": {"patient_id": {"locators": [{"id": "patient-id"}]}},  # lint: a fill needs a patient check
             "write": {"note": {"locators": [{"id": "note-box"}]}},
         }
     },

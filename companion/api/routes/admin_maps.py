@@ -3,12 +3,24 @@
 from companion.api.models.maps import MapInstall, MapRef, MapVersion, MapVersionList, Rollback
 from companion.api.spec import Call, Route
 from companion.store import maps
+from companion.store.errors import InvalidInput
 from companion.store.map_files import validate_map
 
 
+def lint_map(body: dict) -> dict:
+    """Schema and lint errors (the same rules as `vetscribe selectors validate`) → 422 with JSON paths."""
+    from companion.maps.lint import problem_errors, validate_data
+
+    report = validate_data(body)
+    if not report.ok:
+        raise InvalidInput(f"the selector map has {len(report.errors)} error(s); nothing was installed",
+                           problem_errors(report))
+    return validate_map(body)
+
+
 async def install_map(call: Call) -> MapRef:
-    """Validate and install a map as a new active version."""
-    body = validate_map(call.body.map)
+    """Validate (schema and lint) and install a map as a new active version."""
+    body = lint_map(call.body.map)
     return MapRef.model_validate(await call.db(maps.install, call.actor, body))
 
 
