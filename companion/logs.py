@@ -42,11 +42,26 @@ class JsonLineFile:
     def write(self, line: str) -> None:
         """Append one line and flush it to the OS (a crash keeps every line written before it)."""
         with self._lock:
-            if self._size + len(line) > self.max_bytes:
-                self._rotate()
-            self._file.write(line)
-            self._file.flush()
-            self._size += len(line)
+            try:
+                if self._file is None:
+                    self._file = open(self.path, "a", encoding="utf-8")
+                if self._size + len(line) > self.max_bytes:
+                    self._rotate()
+                self._file.write(line)
+                self._file.flush()
+                self._size += len(line)
+            except OSError:
+                # Disk full or read-only: a log line is not worth failing a request; drop it (and the buffer,
+                # which would otherwise grow) and reopen on the next line.
+                self._drop_file()
+
+    def _drop_file(self) -> None:
+        try:
+            if self._file is not None:
+                self._file.close()
+        except OSError:
+            pass
+        self._file = None
 
     def _rotate(self) -> None:
         self._file.close()
@@ -61,7 +76,7 @@ class JsonLineFile:
     def close(self) -> None:
         """Close the file."""
         with self._lock:
-            self._file.close()
+            self._drop_file()
 
 
 _sink: JsonLineFile | None = None

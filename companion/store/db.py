@@ -96,10 +96,10 @@ class Database:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._quietly("ROLLBACK")  # also after a failed COMMIT (disk full): nothing stays half-written
                 raise
-            self.conn.execute("COMMIT")
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -108,10 +108,21 @@ class Database:
         try:
             yield
         except BaseException:
-            self.conn.execute(f"ROLLBACK TO {name}")
-            self.conn.execute(f"RELEASE {name}")
+            # After a disk-full or I/O error SQLite may already have rolled the whole transaction back, and then
+            # the savepoint is gone: the original error is the one to report.
+            self._quietly(f"ROLLBACK TO {name}", f"RELEASE {name}")
             raise
         self.conn.execute(f"RELEASE {name}")
+
+    def _quietly(self, *statements: str) -> None:
+        """Undo statements for an error path: skipped when no transaction is left, never masking the error."""
+        for statement in statements:
+            if not self.conn.in_transaction:
+                return
+            try:
+                self.conn.execute(statement)
+            except sqlite3.Error:
+                return
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -121,12 +132,12 @@ class Database:
             self._local.batch = True
             try:
                 yield
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._quietly("ROLLBACK")
                 raise
             finally:
                 self._local.batch = False
-            self.conn.execute("COMMIT")
 
     def run_in_batch(self, fn, *args, **kwargs) -> tuple[bool, object]:
         """Run one job inside the current batch under its own savepoint: (True, result) or (False, exception)."""

@@ -9,6 +9,7 @@ import threading
 from concurrent.futures import Future
 
 from companion.store.db import Database
+from companion.store.errors import storage_fault
 
 MAX_BATCH = 64
 
@@ -60,10 +61,17 @@ class Writer:
         try:
             with self.db.batch():
                 for fn, args, kwargs, _future in jobs:
-                    outcomes.append(self.db.run_in_batch(fn, *args, **kwargs))
+                    ok, value = self.db.run_in_batch(fn, *args, **kwargs)
+                    fault = None if ok else storage_fault(value)
+                    if fault is not None:
+                        # The disk refused a write: SQLite may have dropped the whole transaction, so no job of
+                        # this batch may be acknowledged (a later one could otherwise autocommit on its own).
+                        raise fault from value
+                    outcomes.append((ok, value))
         except Exception as exc:  # noqa: BLE001 - the commit itself failed: nothing in the batch is durable
+            error = storage_fault(exc) or exc
             for *_, future in jobs:
-                future.set_exception(exc)
+                future.set_exception(error)
             return
         for (*_, future), (ok, value) in zip(jobs, outcomes):
             if ok:
