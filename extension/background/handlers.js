@@ -19,6 +19,13 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     return direct("POST", `/v1/encounters/${id(msg.encounterId)}/draft`, msg.body || {}, { timeoutMs: DRAFT_TIMEOUT_MS });
   }
 
+  /** A transcript append carries its outbox key as `idempotency_key`: a resend never duplicates segments. */
+  function transcriptAppend(msg) {
+    const key = msg.key || crypto.randomUUID();
+    const body = { ...msg.body, idempotency_key: key };
+    return queued("transcript", "POST", `/v1/encounters/${id(msg.encounterId)}/transcript`, body, key, { encounterId: msg.encounterId });
+  }
+
   async function requireAdmin() {
     const settings = await bg.getSettings();
     if (settings.role !== "admin") throw Object.assign(new Error("Admin role required: pair with an admin code."), { code: "forbidden" });
@@ -38,7 +45,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     "context.parse": (msg) => direct("POST", "/v1/context/parse", { map_id: msg.mapId, fragments: msg.fragments }),
     "encounter.create": (msg) => direct("POST", "/v1/encounters", msg.body),
     "encounter.get": (msg) => direct("GET", `/v1/encounters/${id(msg.encounterId)}`),
-    "encounter.transcript": (msg) => queued("transcript", "POST", `/v1/encounters/${id(msg.encounterId)}/transcript`, msg.body, msg.key),
+    "encounter.transcript": (msg) => transcriptAppend(msg),
     "encounter.draft": (msg) => draftAfterOutbox(msg),
     "encounter.revise": (msg) => direct("POST", `/v1/encounters/${id(msg.encounterId)}/revisions`, msg.body),
     "encounter.approve": (msg) => queued("approve", "POST", `/v1/encounters/${id(msg.encounterId)}/approve`, msg.body, msg.body.idempotency_key, { encounterId: msg.encounterId }),

@@ -6,8 +6,9 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
 
 (() => {
   const bg = globalThis.VetScribeBg;
-  // order matters
-  const MATCH_FILES = ["resolve/dom.js", "resolve/locate.js", "resolve/similarity.js", "resolve/resolver.js", "content/match.js"];
+  // The resolver's ordered list lives in resolve/files.json (owned by the selector-map tooling, also read by
+  // `vetscribe selectors check`); the matcher comes after it.
+  const MATCH_SHELL_FILES = ["content/match.js"];
   // order matters
   // This shell's files; the fill engine's ordered list (fill/files.json, owned by the fill engine) goes first.
   const SHELL_FILES = [
@@ -22,21 +23,33 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     "content/app.js",
   ];
   let appFiles = null;
+  let matchFiles = null;
+
+  /** An area's ordered file list (`<dir>/files.json`), only paths inside that folder; `fallback` if unreadable. */
+  async function listedFiles(dir, fallback) {
+    try {
+      const listed = await (await fetch(chrome.runtime.getURL(`${dir}/files.json`))).json();
+      const pattern = new RegExp(`^${dir}/[\\w.-]+(/[\\w.-]+)*\\.js$`);
+      return listed.filter((f) => typeof f === "string" && pattern.test(f) && !f.includes(".."));
+    } catch (err) {
+      console.warn(`VetScribe: ${dir}/files.json unreadable; loading ${fallback.join(", ")} only`, err && err.message);
+      return fallback;
+    }
+  }
+
+  /** Resolver files (its own ordered list) followed by the matcher. */
+  async function matchFileList() {
+    if (!matchFiles) matchFiles = [...(await listedFiles("resolve", ["resolve/resolver.js"])), ...MATCH_SHELL_FILES];
+    return matchFiles;
+  }
 
   /** Fill engine files (its own ordered list) followed by the shell's. */
   async function appFileList() {
-    if (appFiles) return appFiles;
-    let fill = ["fill/index.js"];
-    try {
-      const listed = await (await fetch(chrome.runtime.getURL("fill/files.json"))).json();
-      fill = listed.filter((f) => typeof f === "string" && /^fill\/[\w.-]+\.js$/.test(f));
-    } catch (err) {
-      console.warn("VetScribe: fill/files.json unreadable; loading fill/index.js only", err && err.message);
-    }
-    appFiles = [...fill, ...SHELL_FILES];
+    if (!appFiles) appFiles = [...(await listedFiles("fill", ["fill/index.js"])), ...SHELL_FILES];
     return appFiles;
   }
-  const PICKER_FILES = ["resolve/propose.js", "content/dom.js", "admin/picker.js"];
+  // the resolver's list already holds propose.js, the picker's locator proposals
+  const PICKER_FILES = ["content/dom.js", "admin/picker.js"];
   const existing = new Map();
 
   /** Keep only files present in this build (areas land independently; a missing file is logged once). */
@@ -72,7 +85,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     // always ask the companion for the active versions (one loopback GET; full maps only when a version changed)
     const maps = await bg.activeMaps({ force: true });
     if (!maps.length) return { matched: false, reason: "no_maps" };
-    await inject(target, MATCH_FILES);
+    await inject(target, await matchFileList());
     const mapId = await call(target, (entries) => globalThis.VetScribe.content.matchLocation(entries), [maps.map(({ id, map }) => ({ id, map }))]);
     if (!mapId) return { matched: false, reason: "no_match" };
     const entry = maps.find((m) => m.id === mapId);
@@ -89,11 +102,11 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
   /** Start the admin picker in a tab (admin role only; checked by the caller). */
   async function startPicker(tabId) {
     const target = { tabId, frameIds: [0] };
-    await inject(target, MATCH_FILES);
+    await inject(target, await matchFileList());
     await inject(target, PICKER_FILES);
     const maps = await bg.activeMaps();
     await call(target, (entries) => globalThis.VetScribe.picker.start(entries), [maps]);
   }
 
-  Object.assign(bg, { onPageHello, startPicker, MATCH_FILES, appFileList });
+  Object.assign(bg, { onPageHello, startPicker, matchFileList, appFileList });
 })();
