@@ -69,7 +69,9 @@ def restore(file: Path, data_dir, yes: bool) -> None:
     if settings.db_path.exists() and not yes:
         raise click.ClickException(f"this replaces {settings.db_path}; stop `vetscribe serve` and pass --yes")
     try:
-        store_backup.restore(file, settings.db_path)
+        kept = store_backup.restore(file, settings.db_path)
     except (ValueError, SchemaTooNew) as exc:
         raise click.ClickException(getattr(exc, "detail", str(exc))) from None
     click.echo(f"restored {file} into {settings.db_path}")
+    if kept is not None:
+        click.echo(f"the previous database was kept as {kept}")

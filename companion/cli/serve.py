@@ -4,6 +4,7 @@ import asyncio
 import gc
 import os
 import signal
+import sqlite3
 import sys
 
 import click
@@ -11,6 +12,8 @@ import click
 from companion.cli.options import data_dir_option, resolve_data_dir
 from companion.config import DEFAULT_HOST, DEFAULT_PORT, Settings, is_loopback
 from companion.store.errors import SchemaTooNew
+
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
 
 EXTENSION_HELP = """\
 Next steps:
@@ -59,12 +62,22 @@ def run(settings: Settings, *, data_dir_given: bool) -> None:
     from companion.api.app import create_app, open_store
     from companion.logs import log_event, setup_logging
 
+    from companion.store.integrity import DatabaseDamaged, check_file
+
     setup_logging(settings.log_dir)
     try:
+        check_file(settings.db_path)  # before migrations or seeding write anything into a damaged file
         db = open_store(settings)
     except SchemaTooNew as exc:
         click.echo(f"error: {exc.detail}", err=True)
         sys.exit(2)
+    except DatabaseDamaged as exc:
+        _refuse_damaged(exc)
+    except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            _refuse_damaged(DatabaseDamaged(settings.db_path, str(exc)))
+        click.echo(f"error: cannot open the companion database {settings.db_path}: {exc}", err=True)
+        sys.exit(1)
     app = create_app(settings, db)
     gc.collect()
     gc.freeze()  # start-up objects (modules, models) never die: keep them out of every later GC pass
@@ -100,6 +113,14 @@ async def _serve(app, settings: Settings, data_dir_arg: str) -> None:
         click.echo("shutting down: finishing requests in flight")
     finally:
         await runner.cleanup()  # stops listening, waits for in-flight handlers, runs on_cleanup (closes store)
+
+
+def _refuse_damaged(exc) -> None:
+    from companion.logs import log_event
+
+    log_event("database_damaged", level=50, reason="integrity check failed")
+    click.echo(f"error: {exc.detail}", err=True)
+    sys.exit(3)
 
 
 def _url_host(host: str) -> str:

@@ -1,6 +1,8 @@
 """Consistent online backups of the store (SQLite backup API), their verification, and restore."""
 
+import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,16 +57,48 @@ def verify(path: Path) -> BackupCheck:
     return BackupCheck(True, f"backup OK: integrity ok, audit chain intact ({report.rows} rows)")
 
 
-def restore(backup: Path, db_path: Path) -> None:
-    """Replace the database at `db_path` with a verified backup (the server must be stopped)."""
+def restore(backup: Path, db_path: Path) -> Path | None:
+    """Replace the database at `db_path` with a verified backup (the server must be stopped).
+
+    The copy is built beside the database and renamed over it, so a failure midway leaves the old file alone;
+    the old file and its -wal/-shm are moved aside (never replayed onto the restored copy) and kept for salvage.
+    Returns where the old database went, if there was one.
+    """
     check = verify(backup)
     if not check.ok:
         raise ValueError(check.message)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    staging = db_path.with_name(db_path.name + ".restoring")
+    staging.unlink(missing_ok=True)
     source = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)
-    target = sqlite3.connect(db_path)
+    target = sqlite3.connect(staging)
     try:
         source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
     finally:
         target.close()
         source.close()
+    _fsync(staging)
+    kept = _move_aside(db_path)
+    os.replace(staging, db_path)
+    _fsync(db_path.parent)
+    return kept
+
+
+def _move_aside(db_path: Path) -> Path | None:
+    if not db_path.exists():
+        return None
+    kept = db_path.with_name(f"{db_path.name}.before-restore-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}")
+    for suffix in ("", "-wal", "-shm"):
+        old = Path(f"{db_path}{suffix}")
+        if old.exists():
+            os.replace(old, Path(f"{kept}{suffix}"))
+    return kept
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -161,3 +161,63 @@ def _loop_device(target: Path) -> str:
     if not Path(f"/sys/fs/ext4/{device}/trigger_fs_error").exists():
         pytest.skip("this kernel has no ext4 trigger_fs_error to force the emergency read-only remount")
     return device
+
+
+@pytest.fixture(scope="module")
+def clinic_with_backup(tmp_path_factory):
+    """A data dir written by a real server (3 encounters), a verified backup of it, and a pristine copy."""
+    root = tmp_path_factory.mktemp("damaged")
+    server = LiveServer(root / "data").start()
+    try:
+        token = server.pair()
+        ids = [server.request("POST", "/v1/encounters", {"patient_id": f"D-{i}", "pims": "ezyvet"}, token=token)[2]["id"]
+               for i in range(3)]
+    finally:
+        server.stop()
+    backup = root / "good.sqlite3"
+    assert cli("backup", "create", "--out", str(backup), data_dir=root / "data").returncode == 0
+    pristine = root / "pristine.sqlite3"
+    shutil.copyfile(root / "data" / "companion.sqlite3", pristine)
+    return root, backup, pristine, ids
+
+
+def _damage(db_file: Path, offset: int, length: int) -> None:
+    with open(db_file, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(bytes((i * 37 + 11) % 251 for i in range(length)))
+
+
+def _page_of_table(db_file: Path, table: str) -> int:
+    conn = sqlite3.connect(db_file)
+    try:
+        return conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (table,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("where", ["header", "page"])
+def test_damaged_database_refuses_to_serve_and_restore_round_trips(clinic_with_backup, where):
+    root, backup, pristine, ids = clinic_with_backup
+    db_file = root / "data" / "companion.sqlite3"
+    shutil.copyfile(pristine, db_file)
+    if where == "header":
+        _damage(db_file, 0, 100)  # magic string, page size and counters
+    else:
+        page_size = 4096
+        _damage(db_file, (_page_of_table(db_file, "encounters") - 1) * page_size, page_size)
+    refused = cli("serve", "--port", "0", data_dir=root / "data", timeout=30)
+    assert refused.returncode == 3, refused.stdout + refused.stderr
+    assert str(db_file) in refused.stderr and "damaged" in refused.stderr
+    assert "vetscribe backup restore" in refused.stderr and "docs/operations.md" in refused.stderr
+    assert "listening" not in refused.stdout
+    restored = cli("backup", "restore", str(backup), "--yes", data_dir=root / "data")
+    assert restored.returncode == 0, restored.stderr
+    assert "kept as" in restored.stdout and not (root / "data" / "companion.sqlite3-wal").exists()
+    assert cli("audit", "verify", data_dir=root / "data").returncode == 0
+    server = LiveServer(root / "data").start()
+    try:
+        token = server.pair()
+        for encounter_id in ids:
+            assert server.request("GET", f"/v1/encounters/{encounter_id}", token=token)[0] == 200
+    finally:
+        server.stop()
