@@ -2,6 +2,7 @@
 
 import asyncio
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -13,7 +14,9 @@ from tests.pilot.seed import generate
 def seeded_pilot(tmp_path_factory):
     """(data dir, ground truth) of the generated pilot; treat the data dir as read-only (copy it to change it)."""
     data_dir = tmp_path_factory.mktemp("pilot") / "data"
-    truth = asyncio.run(generate(data_dir))
+    # Its own thread: Playwright's sync API keeps an event loop running on this one once a browser test has run.
+    with ThreadPoolExecutor(1) as pool:
+        truth = pool.submit(asyncio.run, generate(data_dir)).result()
     return data_dir, truth
 
 
