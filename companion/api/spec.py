@@ -65,6 +65,7 @@ class Route:
     response: type[BaseModel] | None = None
     status: int = 200
     tags: list[str] = field(default_factory=list)
+    raw_body: tuple[str, ...] = ()  # media types of a non-JSON body (e.g. audio); the handler gets the bytes
 
     @property
     def operation_id(self) -> str:
@@ -94,6 +95,17 @@ async def read_json(request: web.Request) -> Any:
     return data
 
 
+async def read_raw(request: web.Request, media_types: tuple[str, ...]) -> bytes:
+    """A non-empty body of one of `media_types` (size already capped by the body-size middleware)."""
+    if request.content_type not in media_types:
+        raise ApiError(415, "unsupported_media_type", f"send the body as one of: {', '.join(media_types)}")
+    raw = await request.read()
+    if not raw:
+        raise ApiError(422, "validation_error", "the body is empty",
+                       errors=[{"loc": ["body"], "msg": "empty body", "type": "value_error"}])
+    return raw
+
+
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
@@ -121,7 +133,9 @@ def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRe
             raise ApiError(422, "validation_error", "this route takes no query parameters",
                            errors=[{"loc": ["query", k], "msg": "Extra inputs are not permitted",
                                     "type": "extra_forbidden"} for k in request.query])
-        if route.body is not None:
+        if route.raw_body:
+            body = await read_raw(request, route.raw_body)
+        elif route.body is not None:
             body = _validate(route.body, await read_json(request), "body")
         elif (await request.read()).strip():
             raise ApiError(422, "validation_error", "this route takes no body")
@@ -129,6 +143,8 @@ def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRe
         result = await route.handler(call)
         if result is None:
             return web.Response(status=route.status)
+        if isinstance(result, web.StreamResponse):  # a ready-made answer, e.g. a static dashboard file
+            return result
         return json_response(result, route.status)
 
     handler.__name__ = route.operation_id

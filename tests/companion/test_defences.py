@@ -68,3 +68,12 @@ async def test_allow_remote_accepts_ip_literals_but_not_names(aiohttp_client, se
     port = remote.port
     assert (await remote.get("/v1/health", headers={"Host": f"192.168.1.5:{port}"})).status == 200
     assert (await remote.get("/v1/health", headers={"Host": f"rebind.example:{port}"})).status == 403
+
+
+async def test_companions_own_pages_may_call_it(client, admin):
+    """The /admin dashboard is served by the companion itself, so its same-origin requests are accepted."""
+    port = client.server.port
+    response = await client.get("/v1/whoami", headers=admin | {"Origin": f"http://127.0.0.1:{port}"})
+    assert response.status == 200 and "Access-Control-Allow-Origin" not in response.headers
+    other_port = await client.get("/v1/whoami", headers=admin | {"Origin": f"http://127.0.0.1:{port + 1}"})
+    assert other_port.status == 403 and (await other_port.json())["code"] == "origin_forbidden"

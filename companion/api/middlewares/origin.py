@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from companion.api.errors import ApiError
+from companion.config import LOOPBACK_HOSTS
 
 EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://", "safari-web-extension://")
 ALLOWED_METHODS = "GET, POST, OPTIONS"
@@ -14,10 +15,24 @@ def is_extension_origin(origin: str) -> bool:
     return origin.startswith(EXTENSION_SCHEMES) and len(origin) > origin.index("://") + 3
 
 
+def is_own_origin(request: web.Request, origin: str) -> bool:
+    """True for the companion's own pages (the /admin dashboard): http, a loopback name, the port we listen on.
+
+    Safe because the host middleware already pinned Host to this server, and only the companion serves pages here.
+    """
+    scheme, _, rest = origin.partition("://")
+    name, _, port = rest.rpartition(":")
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    return (scheme == "http" and name.strip("[]").lower() in LOOPBACK_HOSTS
+            and sockname is not None and port == str(sockname[1]))
+
+
 @web.middleware
 async def origin_middleware(request: web.Request, handler):
     """Refuse web-page origins; answer preflights for extensions; mark extension requests for CORS headers."""
     origin = request.headers.get("Origin")
+    if origin is not None and is_own_origin(request, origin):
+        return await handler(request)  # same-origin: no CORS headers needed
     if origin is not None and not is_extension_origin(origin):
         raise ApiError(403, "origin_forbidden", "requests from web pages are refused; use the vetscribe extension")
     if origin is not None:

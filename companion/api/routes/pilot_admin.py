@@ -69,26 +69,24 @@ class PurgeResult(Strict):
     engine_outputs: int
 
 
-def _static(name: str) -> web.HTTPOk:
+def _static(name: str) -> web.Response:
     if name not in STATIC_FILES:
         raise NotFound("no such dashboard file")
     text = resources.files("companion.pilot").joinpath("static", name).read_text(encoding="utf-8")
     suffix = name[name.rindex("."):]
-    # The route wrapper serialises pydantic models only; a success HTTPException is aiohttp's way to answer
-    # with a ready-made body from inside it.
-    return web.HTTPOk(text=text, content_type=STATIC_TYPES[suffix],
+    return web.Response(text=text, content_type=STATIC_TYPES[suffix],
                       headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
                                "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"})
 
 
-async def admin_page(call: Call) -> None:
+async def admin_page(call: Call) -> web.Response:
     """The admin dashboard page (static; its data needs an admin token)."""
-    raise _static("admin.html")
+    return _static("admin.html")
 
 
-async def admin_static(call: Call) -> None:
+async def admin_static(call: Call) -> web.Response:
     """Scripts and styles of the dashboard."""
-    raise _static(call.params["name"])
+    return _static(call.params["name"])
 
 
 async def dashboard(call: Call) -> DashboardData:
