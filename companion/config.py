@@ -21,6 +21,21 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def speech_from_env() -> dict | None:
+    """The speech-to-text adapter named by the environment, for `companion.notes.speech.speech_adapter`:
+    VETSCRIBE_SPEECH_URL (an OpenAI-compatible base URL ending in /v1; VETSCRIBE_SPEECH_MODEL,
+    VETSCRIBE_SPEECH_KEY, VETSCRIBE_SPEECH_LANGUAGE optional) or VETSCRIBE_WHISPER_MODEL (a faster-whisper model
+    directory). None: no dictation, the panel takes typed or pasted text."""
+    url, whisper = os.environ.get("VETSCRIBE_SPEECH_URL"), os.environ.get("VETSCRIBE_WHISPER_MODEL")
+    if url:
+        config = {"kind": "http", "url": url, "model": os.environ.get("VETSCRIBE_SPEECH_MODEL", "whisper-1")}
+        for key, env in (("api_key", "VETSCRIBE_SPEECH_KEY"), ("language", "VETSCRIBE_SPEECH_LANGUAGE")):
+            if os.environ.get(env):
+                config[key] = os.environ[env]
+        return config
+    return {"kind": "faster-whisper", "model_path": whisper} if whisper else None
+
+
 class Settings(BaseModel):
     """Everything `vetscribe serve` and the API need to know; defaults are the embedded defaults."""
 
@@ -36,6 +51,7 @@ class Settings(BaseModel):
     pairing_failure_window_s: int = Field(default=300, gt=0)
     pairing_lockout_s: int = Field(default=300, gt=0)
     shipped_maps_dir: Path | None = Field(default=REPO_SELECTORS_DIR)
+    speech: dict[str, str] | None = Field(default_factory=speech_from_env, repr=False)  # may hold an API key
 
     @property
     def db_path(self) -> Path:

@@ -29,7 +29,10 @@ def _operation(route: Route, refs: dict) -> dict:
         params += _query_parameters(route.query, refs)
     if params:
         operation["parameters"] = params
-    if route.body is not None:
+    if route.raw_body:
+        operation["requestBody"] = {"required": True, "content": {
+            media: {"schema": {"type": "string", "format": "binary"}} for media in route.raw_body}}
+    elif route.body is not None:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": refs[(route.body, "validation")]}}}
     success: dict = {"description": "Success"}

@@ -48,6 +48,9 @@ def exercise_every_route(server: LiveServer) -> set[str]:
     call("GET", "/v1/encounters", f"/v1/encounters?patient_id={quote(PATIENT_ID)}")
     call("GET", "/v1/encounters/{id}", base)
     call("POST", "/v1/encounters/{id}/transcript", f"{base}/transcript", {"text": f"Vet: {NAME} has {PHRASE}"})
+    call("GET", "/v1/capabilities", "/v1/capabilities")
+    call("POST", "/v1/encounters/{id}/audio", f"{base}/audio", f"{NAME} {PHRASE}".encode(),
+         headers={"Content-Type": "audio/webm"})
     call("POST", "/v1/encounters/{id}/draft", f"{base}/draft", {"template": PHRASE})
     status, _, rev = call("POST", "/v1/encounters/{id}/revisions", f"{base}/revisions",
                           {"sections": {"subjective": f"{NAME}: {PHRASE}"}})

@@ -10,10 +10,14 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from companion.api.routes import MODULES
+from companion.api.routes import MODULES, all_routes
 from companion_live import LiveServer
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+# Routes with a raw (non-JSON) body, such as dictation audio, are fuzzed with opaque bytes.
+for _media in sorted({media for route in all_routes() for media in route.raw_body}):
+    schemathesis.serializer.alias(_media, "application/octet-stream")
 
 
 @pytest.fixture(scope="module")

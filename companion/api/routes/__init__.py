@@ -7,7 +7,8 @@ import importlib
 
 from companion.api.spec import Route
 
-MODULES = ["system", "encounters", "notes", "writeback", "context", "maps", "admin_maps", "drift", "pilot"]
+MODULES = ["system", "encounters", "notes", "writeback", "context", "maps", "admin_maps", "drift", "speech",
+           "pilot"]
 
 
 def all_routes() -> list[Route]:
