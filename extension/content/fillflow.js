@@ -15,7 +15,13 @@ VetScribe.content = VetScribe.content || {};
     if (!detail) return undefined;
     if (typeof detail === "string") return detail.slice(0, 500);
     const attempts = (detail.attempts || []).map((a) => `${a.writer}:${a.verified ? "verified" : a.error ? "error" : "unverified"}`);
-    return [detail.message, attempts.length ? `tried ${attempts.join(", ")}` : ""].filter(Boolean).join("; ").slice(0, 500) || undefined;
+    const unrestored = notRestored(detail) ? "previous content could not be put back" : "";
+    return [unrestored, detail.message, attempts.length ? `tried ${attempts.join(", ")}` : ""].filter(Boolean).join("; ").slice(0, 500) || undefined;
+  }
+
+  /** True when a failed write changed the field and the fill engine could not put its previous content back. */
+  function notRestored(detail) {
+    return Boolean(detail && typeof detail === "object" && detail.restored && !["untouched", "restored"].includes(detail.restored));
   }
 
   async function clipboardApi(text) {
@@ -157,7 +163,9 @@ VetScribe.content = VetScribe.content || {};
         if (stepped && stepped.outcome !== "done") this.view.setStatus(`Opening the note form did not finish (${stepped.outcome}); filling what is there.`, "error");
       }
       const results = [];
+      const testPause = await VetScribe.content.testHook.fillGate(); // null unless a test set a gate (testMode)
       for (const target of targets) {
+        if (testPause && results.length) await testPause(results[results.length - 1].field, this.signal);
         const why = this.patientMismatch(plan);
         if (why) {
           results.push({ section: target.section, field: target.field || target.section, outcome: "refused", detail: "patient changed during fill" });
@@ -213,13 +221,14 @@ VetScribe.content = VetScribe.content || {};
     },
 
     outcomeMessage(target, written) {
+      if (notRestored(written.detail)) return `Could not write "${target.field}", and the PIMS field did not take back what it held before: check it by hand before saving; copy the approved text instead.`;
       switch (written.outcome) {
         case "written": return `Written into "${target.field}" and checked.`;
         case "appended": return `Added after the existing text in "${target.field}" and checked.`;
         case "unchanged": return `"${target.field}" already held this text.`;
         case "needs_confirmation": return `"${target.field}" already has text. Append to it or replace it?`;
         case "verify_failed": return `Wrote into "${target.field}" but the PIMS did not keep it; copy it instead.`;
-        default: return `Could not write "${target.field}"${written.detail ? ` (${written.detail})` : ""}; copy it instead.`;
+        default: return `Could not write "${target.field}"${detailText(written.detail) ? ` (${detailText(written.detail)})` : ""}; copy it instead.`;
       }
     },
 

@@ -66,5 +66,29 @@ VetScribe.content = VetScribe.content || {};
     }
   }
 
-  VetScribe.content.testHook = { handle };
+  /**
+   * Test-only pause between two field writes, so a drill (tab closed, patient changed, companion killed) happens
+   * at a known point of a fill instead of racing it. Inert unless testMode is on AND the test set
+   * `testFillGate: {after: "<field>"}` in chrome.storage.local (both only reachable from extension code). Read once
+   * per fill; returns null (no pause) in normal use. While paused, `testFillPaused: {field}` is stored; the fill
+   * goes on when the test removes `testFillGate`.
+   */
+  async function fillGate() {
+    const { testMode, testFillGate } = await chrome.storage.local.get(["testMode", "testFillGate"]);
+    if (testMode !== true || !testFillGate || typeof testFillGate.after !== "string") return null;
+    return async (field, signal) => {
+      if (field !== testFillGate.after) return;
+      await chrome.storage.local.set({ testFillPaused: { field } });
+      await new Promise((resolve) => {
+        const done = () => { chrome.storage.onChanged.removeListener(changed); resolve(); };
+        const changed = (changes, area) => { if (area === "local" && changes.testFillGate && !changes.testFillGate.newValue) done(); };
+        chrome.storage.onChanged.addListener(changed);
+        if (signal) signal.addEventListener("abort", done, { once: true });
+        chrome.storage.local.get("testFillGate").then((now) => { if (!now.testFillGate) done(); });
+      });
+      await chrome.storage.local.remove("testFillPaused");
+    };
+  }
+
+  VetScribe.content.testHook = { handle, fillGate };
 })();

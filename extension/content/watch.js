@@ -90,6 +90,7 @@ VetScribe.content = VetScribe.content || {};
     /** The page shows another patient (or none): park, clear, and read the new chart. */
     async patientChanged(pageKind, key) {
       const hadPatient = Boolean(this.patientKey);
+      const stopped = stoppedFillNote(this.lastResults); // the panel is about to forget which fields were written
       await this.park();
       this.reset();
       this.view.clearNote();
@@ -98,14 +99,23 @@ VetScribe.content = VetScribe.content || {};
       this.view.setContext(null, []);
       this.pageKind = pageKind;
       if (!pageKind || !key) {
-        this.view.setStatus(hadPatient ? "No patient on this page. Any draft was parked, not inserted." : "No patient on this page.");
+        this.view.setStatus(hadPatient ? `No patient on this page. Any draft was parked, not inserted.${stopped}` : "No patient on this page.", stopped ? "error" : "info");
         return;
       }
       await this.readContext();
       await this.offerParked();
-      if (hadPatient) this.view.setStatus("Another patient is showing: the previous draft was parked, not inserted.", "ok");
+      if (hadPatient) this.view.setStatus(`Another patient is showing: the previous draft was parked, not inserted.${stopped}`, stopped ? "error" : "ok");
     },
   });
+
+  /** For a fill that did not finish for the previous patient: which sections were written and which were not. */
+  function stoppedFillNote(results) {
+    const ok = new Set(["written", "appended", "unchanged"]);
+    if (!results || !results.length || results.every((r) => ok.has(r.outcome))) return "";
+    const names = (wanted) => results.filter((r) => ok.has(r.outcome) === wanted).map((r) => VetScribe.content.sectionLabel(r.section));
+    const written = names(true);
+    return ` The fill for the previous patient stopped: written ${written.length ? written.join(", ") : "nothing"}; not written ${names(false).join(", ")}.`;
+  }
 
   /** Watch DOM changes and SPA navigation; re-check the patient at most every DEBOUNCE_MS. */
   function watchPatient(session, signal) {

@@ -51,6 +51,7 @@ def open_pims(ext, replicas, pims, path=None, drift=False, url=None):
     panel = Panel(ext, page)
     panel.wait_mounted()
     panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Ready", "Confirm")), message="context read")
+    poll(lambda: page.evaluate("() => Boolean(window.__replica && window.__replica.isReady())"), message="replica ready")
     return page, panel
 
 
