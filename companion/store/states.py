@@ -24,7 +24,9 @@ ALLOWED_FROM: dict[str, frozenset[State]] = {
     "draft": frozenset({State.transcript, State.drafted}),
     "revise": frozenset({State.created, State.transcript, State.drafted, State.approved}),
     "approve": frozenset({State.drafted}),
-    "writeback": frozenset({State.approved, State.partially_written}),
+    # from `written` too: a later report for the same approval (the clinician's append/replace answer for a field
+    # that already held text was reported as `skipped`, which leaves the encounter `written`)
+    "writeback": frozenset({State.approved, State.partially_written, State.written}),
     "close": frozenset(set(State) - {State.closed}),
 }
 
