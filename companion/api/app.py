@@ -6,7 +6,7 @@ from companion.api.keys import DB, DB_WRITER, OPENAPI_CACHE, PAIRING_GUARD, ROUT
 from companion.api.middlewares import MIDDLEWARES
 from companion.api.middlewares.origin import add_cors_headers
 from companion.api.pairing_guard import PairingGuard
-from companion.api.routes import all_routes
+from companion.api.routes import all_routes, background_contexts
 from companion.api.spec import make_handler
 from companion.config import Settings
 from companion.logs import log_event
@@ -39,6 +39,7 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
     app[TOKEN_CACHE] = {}
     app[OPENAPI_CACHE] = {}
     app.on_response_prepare.append(add_cors_headers)
+    app.cleanup_ctx.extend(background_contexts())
     app.on_cleanup.append(_close_store)
     return app
 

@@ -58,6 +58,10 @@ def get_settings(db: Database) -> PilotSettings:
         return read_settings(conn)
 
 
+# When the automatic purge last ran; a retention change clears it so the new limit applies at the next check.
+LAST_AUTOPURGE_KEY = "last_autopurge"
+
+
 def update_settings(db: Database, actor: str, patch: SettingsPatch) -> PilotSettings:
     """Apply a partial update; a consent rule looser than the state's is refused. Audited."""
     with db.transaction() as conn:
@@ -69,6 +73,8 @@ def update_settings(db: Database, actor: str, patch: SettingsPatch) -> PilotSett
             raise InvalidInput(str(exc)) from exc
         _put_json(conn, SETTINGS_KEY, updated.model_dump(mode="json"), actor)
         changed = sorted(k for k, v in updated.model_dump().items() if current.model_dump().get(k) != v)
+        if {"retention_days", "auto_purge"} & set(changed):
+            conn.execute("DELETE FROM pilot_settings WHERE key = ?", (LAST_AUTOPURGE_KEY,))
         audit.append(conn, actor, "pilot.settings_changed", "settings", "pilot", {"changed": changed})
     return updated
 

@@ -75,7 +75,7 @@ def _delete(conn: sqlite3.Connection, actor: str, cutoff: str, days: int) -> dic
 
 
 AUTOPURGE_EVERY_S = 3600
-LAST_AUTOPURGE_KEY = "last_autopurge"
+LAST_AUTOPURGE_KEY = pilot_store.LAST_AUTOPURGE_KEY
 
 
 def autopurge_delete(db: Database) -> dict | None:

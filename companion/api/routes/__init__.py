@@ -1,4 +1,5 @@
-"""All routes, registered from one list of modules; each module exposes ROUTES: list[Route].
+"""All routes, registered from one list of modules; each module exposes ROUTES: list[Route] and may expose
+BACKGROUND: a list of aiohttp cleanup contexts (`async def ctx(app): start; yield; stop`) for periodic work.
 
 A listed module that does not exist yet is skipped, so areas (e.g. pilot) can land independently.
 """
@@ -11,15 +12,22 @@ MODULES = ["system", "encounters", "notes", "writeback", "context", "maps", "adm
            "pilot"]
 
 
-def all_routes() -> list[Route]:
-    """Every declared route, in module order."""
-    routes: list[Route] = []
+def _modules() -> list:
+    modules = []
     for name in MODULES:
         try:
-            module = importlib.import_module(f"companion.api.routes.{name}")
+            modules.append(importlib.import_module(f"companion.api.routes.{name}"))
         except ModuleNotFoundError as exc:
-            if exc.name == f"companion.api.routes.{name}":
-                continue
-            raise
-        routes.extend(module.ROUTES)
-    return routes
+            if exc.name != f"companion.api.routes.{name}":
+                raise
+    return modules
+
+
+def all_routes() -> list[Route]:
+    """Every declared route, in module order."""
+    return [route for module in _modules() for route in module.ROUTES]
+
+
+def background_contexts() -> list:
+    """The route modules' periodic jobs, as aiohttp cleanup contexts."""
+    return [ctx for module in _modules() for ctx in getattr(module, "BACKGROUND", [])]

@@ -3,3 +3,5 @@
 from companion.api.routes import pilot_admin, pilot_consent
 
 ROUTES = [*pilot_consent.ROUTES, *pilot_admin.ROUTES]
+
+BACKGROUND = [pilot_consent.autopurge_timer]

@@ -84,6 +84,29 @@ async def autopurge(app) -> None:
         await asyncio.get_running_loop().run_in_executor(None, pilot_retention.compact, app[DB].path)
 
 
+AUTOPURGE_CHECK_EVERY_S = 600
+
+
+async def autopurge_timer(app):
+    """Cleanup context: check the retention purge at start-up and every ten minutes (it runs at most hourly)."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await autopurge(app)
+            except Exception as exc:  # a failed purge must not stop the next one; it is logged, not raised
+                log_event("autopurge_failed", level=40, error_type=type(exc).__name__)
+            await asyncio.sleep(AUTOPURGE_CHECK_EVERY_S)
+
+    task = asyncio.get_running_loop().create_task(loop())
+    yield
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+
+
 def _finished(task: asyncio.Task) -> None:
     _BACKGROUND.discard(task)
     if not task.cancelled() and task.exception() is not None:
