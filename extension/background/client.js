@@ -27,11 +27,15 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     }
   }
 
-  /** Call the companion; never throws. `auth:false` for health and pairing. */
-  async function api(method, path, { body, auth = true, timeoutMs = DEFAULT_TIMEOUT_MS, baseUrl } = {}) {
+  /**
+   * Call the companion; never throws. `auth:false` for health and pairing; `raw: {bytes, contentType}` sends a
+   * non-JSON body (a dictation recording) instead of `body`.
+   */
+  async function api(method, path, { body, raw, auth = true, timeoutMs = DEFAULT_TIMEOUT_MS, baseUrl } = {}) {
     const settings = await bg.getSettings();
     const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (raw) headers["Content-Type"] = raw.contentType;
+    else if (body !== undefined) headers["Content-Type"] = "application/json";
     if (auth) {
       if (!settings.token) {
         return { ok: false, status: 0, error: { code: "not_paired", title: "Not paired with the companion", detail: "Open the extension options and pair with the code from `vetscribe pair`." } };
@@ -42,7 +46,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     let response;
     try {
       response = await fetch(url, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        method, headers, body: raw ? raw.bytes : body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs), cache: "no-store", credentials: "omit",
       });
     } catch (err) {

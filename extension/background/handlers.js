@@ -6,6 +6,9 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
 (() => {
   const bg = globalThis.VetScribeBg;
   const DRAFT_TIMEOUT_MS = 120000;
+  const AUDIO_TIMEOUT_MS = 180000; // speech-to-text of a few minutes of audio
+  const MAX_AUDIO_BASE64 = 12 * 1024 * 1024; // the companion applies its own (smaller) body limit
+  const AUDIO_TYPE = /^audio\/[\w.+-]+(;[\w=.+ -]*)?$/;
   const id = (value) => encodeURIComponent(String(value));
 
   const direct = (method, path, body, opts) => bg.api(method, path, { body, ...opts });
@@ -24,6 +27,17 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     const key = msg.key || crypto.randomUUID();
     const body = { ...msg.body, idempotency_key: key };
     return queued("transcript", "POST", `/v1/encounters/${id(msg.encounterId)}/transcript`, body, key, { encounterId: msg.encounterId });
+  }
+
+  /** Dictation: the tab's recording (base64, runtime messages carry JSON) → POST .../audio as bytes. Sent once,
+      not through the outbox: a recording is too large for extension storage and the clinician sees the answer. */
+  function audioUpload(msg) {
+    const mime = String(msg.mime || "");
+    if (!AUDIO_TYPE.test(mime) || typeof msg.audio !== "string" || !msg.audio || msg.audio.length > MAX_AUDIO_BASE64) {
+      return { ok: false, error: { code: "validation_error", title: "Not a recording the companion can take" } };
+    }
+    const bytes = Uint8Array.from(atob(msg.audio), (c) => c.charCodeAt(0));
+    return bg.api("POST", `/v1/encounters/${id(msg.encounterId)}/audio`, { raw: { bytes, contentType: mime }, timeoutMs: AUDIO_TIMEOUT_MS });
   }
 
   async function requireAdmin() {
@@ -47,6 +61,8 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     "encounter.get": (msg) => direct("GET", `/v1/encounters/${id(msg.encounterId)}`),
     "encounter.transcript": (msg) => transcriptAppend(msg),
     "encounter.draft": (msg) => draftAfterOutbox(msg),
+    "encounter.audio": (msg) => audioUpload(msg),
+    "companion.capabilities": () => direct("GET", "/v1/capabilities"),
     "encounter.revise": (msg) => direct("POST", `/v1/encounters/${id(msg.encounterId)}/revisions`, msg.body),
     "encounter.approve": (msg) => queued("approve", "POST", `/v1/encounters/${id(msg.encounterId)}/approve`, msg.body, msg.body.idempotency_key, { encounterId: msg.encounterId }),
     "encounter.writeback": (msg) => queued("writeback", "POST", `/v1/encounters/${id(msg.encounterId)}/writeback`, msg.body, msg.body.idempotency_key, { encounterId: msg.encounterId }),

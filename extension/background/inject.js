@@ -17,6 +17,7 @@ globalThis.VetScribeBg = globalThis.VetScribeBg || {};
     "panel/render.js",
     "panel/panel.js",
     "content/session.js",
+    "content/dictation.js",
     "content/fillflow.js",
     "content/watch.js",
     "content/testhook.js",

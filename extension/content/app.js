@@ -25,6 +25,7 @@ VetScribe.content = VetScribe.content || {};
       resume: (key) => session.resume(key),
       discard: (key) => session.discard(key),
       picker: () => C.send("admin.picker.start"),
+      dictate: () => session.dictation.toggle(),
     };
     return Object.fromEntries(Object.entries(actions).map(([name, fn]) => [name, guarded(session, fn)]));
   }
@@ -42,6 +43,7 @@ VetScribe.content = VetScribe.content || {};
         session.view.setStatus(msg.reachable ? "Companion is reachable again; unsent work is being sent." : "Companion is not reachable. Your work is kept on this computer and sent when it is back.", msg.reachable ? "ok" : "error");
         // the chart could not be parsed while it was away: read it again now
         if (msg.reachable && !session.context && !session.reading) guarded(session, () => session.readContext())();
+        if (msg.reachable && session.dictation && !session.dictation.available) guarded(session, () => session.dictation.offer())();
         return { ok: true };
       },
       "test.panel": (msg) => C.testHook.handle(msg.op || {}),
@@ -81,7 +83,9 @@ VetScribe.content = VetScribe.content || {};
     listen(messageTable(session, teardown), signal);
     window.addEventListener("pagehide", teardown, { once: true, signal });
     C.watcher = C.watchPatient(session, signal);
+    session.dictation = new C.Dictation(session);
     await guarded(session, async () => {
+      await session.dictation.offer();
       await session.readContext();
       await session.offerParked();
     })();

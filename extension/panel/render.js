@@ -27,6 +27,8 @@ globalThis.VetScribe = globalThis.VetScribe || {};
     ]);
     const transcript = h("textarea", { id: "scribe-transcript", testid: "scribe-transcript", rows: "5", placeholder: "Type or paste the consult. Tag lines with Vet:, Tech:, Client: where you can." });
     const generate = h("button", { type: "button", class: "primary", testid: "scribe-generate", text: "Generate note", on: on(() => actions.generate()) });
+    // shown only when the companion reports a speech adapter (GET /v1/capabilities)
+    const dictate = h("button", { type: "button", testid: "scribe-dictate", hidden: true, "aria-pressed": "false", text: "Dictate", on: on(() => actions.dictate()) });
     const flags = h("section", { testid: "scribe-flags", "aria-label": "Safety flags", hidden: true }, [h("h3", { text: "Flags" })]);
     const sections = h("div", { testid: "scribe-sections" });
     const provenance = h("div", { class: "provenance", testid: "scribe-provenance", hidden: true, "aria-live": "polite" });
@@ -35,7 +37,7 @@ globalThis.VetScribe = globalThis.VetScribe || {};
     const picker = role === "admin" ? h("button", { type: "button", testid: "scribe-picker", text: "Pick a field (admin)", on: on(() => actions.picker()) }) : null;
     replaceChildren(frame.body, [
       status, parked, context, consent,
-      h("section", { "aria-label": "Transcript" }, [h("label", { for: "scribe-transcript" }, [h("h3", { text: "Transcript" })]), transcript, h("div", { class: "row" }, [generate])]),
+      h("section", { "aria-label": "Transcript" }, [h("label", { for: "scribe-transcript" }, [h("h3", { text: "Transcript" })]), transcript, h("div", { class: "row" }, [generate, dictate])]),
       flags, sections, provenance,
       h("div", { class: "row" }, [approve, undo, picker]),
     ]);
@@ -126,6 +128,11 @@ globalThis.VetScribe = globalThis.VetScribe || {};
       showConsent: (shown) => { consent.hidden = !shown; },
       sectionTexts: () => Object.fromEntries([...sectionViews].map(([name, v]) => [name, v.textarea.value])),
       setTranscript: (text) => { transcript.value = text; },
+      showDictate: (shown) => { dictate.hidden = !shown; },
+      setDictating: (on) => {
+        dictate.textContent = on ? "Stop dictation" : "Dictate";
+        dictate.setAttribute("aria-pressed", String(on));
+      },
       transcriptText: () => transcript.value,
       enable: ({ generate: g, approve: a, undo: u }) => {
         if (g !== undefined) generate.disabled = !g;

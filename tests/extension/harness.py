@@ -297,9 +297,10 @@ class Panel:
         self.page.keyboard.insert_text(text)
 
 
-def _launch(playwright, user_data_dir: Path):
+def _launch(playwright, user_data_dir: Path, extra_args: tuple[str, ...] = ()):
+    """Chromium with the extension; `extra_args` opt a test module into more flags (e.g. a fake microphone)."""
     return playwright.chromium.launch_persistent_context(
-        str(user_data_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        str(user_data_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + list(extra_args),
         permissions=["clipboard-read", "clipboard-write"])
 
 
