@@ -92,6 +92,8 @@ async def read_json(request: web.Request) -> Any:
         json.dumps(data, ensure_ascii=False).encode("utf-8")  # lone surrogates cannot be stored
     except (ValueError, UnicodeError):
         raise ApiError(400, "invalid_json", "the body is not valid JSON in UTF-8") from None
+    except RecursionError:  # the parser's own depth guard; no real request nests this deep
+        raise ApiError(400, "invalid_json", "the body's JSON is nested too deeply") from None
     return data
 
 
