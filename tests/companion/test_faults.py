@@ -170,8 +170,9 @@ def clinic_with_backup(tmp_path_factory):
     server = LiveServer(root / "data").start()
     try:
         token = server.pair()
-        ids = [server.request("POST", "/v1/encounters", {"patient_id": f"D-{i}", "pims": "ezyvet"}, token=token)[2]["id"]
-               for i in range(3)]
+        created = [server.request("POST", "/v1/encounters", {"patient_id": f"D-{i}", "pims": "ezyvet"}, token=token)
+                   for i in range(3)]
+        ids = [body["id"] for _, _, body in created]
     finally:
         server.stop()
     backup = root / "good.sqlite3"

@@ -107,7 +107,8 @@ MALFORMED = [
     b"0", b'"text"', b"true", b'{"a":1,"a":2}', b'"\\ud800"', b'{"k": "\\udfff"}', b'{"\\u0000": 1}',
     deep(5_000), b'{"a":' * 3_000 + b"1" + b"}" * 3_000, deep(900),
     b'{"document": ' + b'{"a":' * 900 + b"1" + b"}" * 901,
-    b'{"fragments": {"name": ' + deep(800) + b"}}", b'{"segments": ' + deep(900) + b"}", b"\x00" * 16, b" " * 64, b"{}" * 10, b'{"a": 1} x',
+    b'{"fragments": {"name": ' + deep(800) + b"}}", b'{"segments": ' + deep(900) + b"}",
+    b"\x00" * 16, b" " * 64, b"{}" * 10, b'{"a": 1} x',
 ]
 
 
