@@ -8,6 +8,8 @@ once (test_resilience), transcript kept while down (test_resilience), a map loca
 (test_resilience), the switch at the approve click and parking on ezyVet (test_flow), append on ezyVet's popup
 textarea (test_resilience)."""
 
+import signal
+
 import pytest
 
 from tests.e2e.flows import (
@@ -63,7 +65,7 @@ def test_patient_switched_between_draft_and_approve(paired, companion, replicas,
         page.evaluate("""(to) => document.addEventListener('click', (e) => {
             if (e.target.tagName === 'VETSCRIBE-PANEL') window.__replica.navigate(to);
         }, {once: true})""", other)
-        status = approve(panel, done=("Filled", "Nothing", "Not ", "Draft parked", "Parked"))
+        status = approve(panel, done=("Filled", "Nothing", "Not ", "Another patient"))
         assert "Nothing was filled" in status or "parked" in status, status
         now = poll(lambda: page.evaluate("() => window.__replica.patient()"), message="other patient shown")
         assert now["id"] != first
@@ -181,3 +183,29 @@ def test_field_with_clinician_text_is_not_lost(paired, companion, replicas, pims
 def snap_sections(panel):
     return [i["testid"].removeprefix("scribe-section-") for i in panel.snapshot()["items"]
             if i["testid"].startswith("scribe-section-")]
+
+
+def test_patient_switched_while_the_approval_is_in_flight(paired, companion, replicas):
+    """The companion is busy: the next patient's record is fully on screen before the approval is answered."""
+    page, panel = open_record(paired, replicas, "pulse", "/patients/p-501/visit")
+    try:
+        snap = draft(panel)
+        fields = write_fields(companion, snap)
+        page.evaluate("""(to) => document.addEventListener('click', (e) => {
+            if (e.target.tagName === 'VETSCRIBE-PANEL') window.__replica.navigate(to);
+        }, {once: true})""", "/patients/p-502/visit")
+        companion.proc.send_signal(signal.SIGSTOP)  # the approval is accepted by the socket but not answered yet
+        try:
+            panel.click("scribe-approve")
+            poll(lambda: page.evaluate("() => window.__replica.patient()")["id"] == "p-502", message="switched")
+            poll(lambda: page.evaluate("() => window.__replica.isReady()"), message="next patient's form")
+            assert panel.status().startswith("Approving"), panel.status()
+        finally:
+            companion.proc.send_signal(signal.SIGCONT)
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Nothing", "Another", "Filled")),
+                       message="approval answered")
+        assert read_all(page, fields) == dict.fromkeys(fields, ""), "the approved note went into another patient"
+        results = writeback(companion, snap["encounterId"])
+        assert {r["outcome"] for r in results} == {"refused"}, results
+    finally:
+        page.close()
