@@ -64,6 +64,7 @@ def run(settings: Settings, *, data_dir_given: bool) -> None:
 
     from companion.store.integrity import DatabaseDamaged, check_file
 
+    _private_data_dir(settings.data_dir)
     setup_logging(settings.log_dir)
     try:
         check_file(settings.db_path)  # before migrations or seeding write anything into a damaged file
@@ -113,6 +114,15 @@ async def _serve(app, settings: Settings, data_dir_arg: str) -> None:
         click.echo("shutting down: finishing requests in flight")
     finally:
         await runner.cleanup()  # stops listening, waits for in-flight handlers, runs on_cleanup (closes store)
+
+
+def _private_data_dir(data_dir) -> None:
+    """Create the data dir readable by this OS user only; warn when an existing one is open to others."""
+    if not data_dir.exists():
+        data_dir.mkdir(mode=0o700, parents=True)
+    elif os.name == "posix" and data_dir.stat().st_mode & 0o077:
+        click.secho(f"WARNING: {data_dir} holds patient data and is readable by other users; "
+                    f"run: chmod 700 {data_dir}", fg="yellow", err=True)
 
 
 def _refuse_damaged(exc) -> None:

@@ -182,6 +182,11 @@ def clinic_with_backup(tmp_path_factory):
     return root, backup, pristine, ids
 
 
+def test_a_new_data_dir_is_private_to_its_user(clinic_with_backup):
+    root = clinic_with_backup[0]
+    assert (root / "data").stat().st_mode & 0o777 == 0o700  # created by `serve`: other local users cannot read it
+
+
 def _damage(db_file: Path, offset: int, length: int) -> None:
     with open(db_file, "r+b") as handle:
         handle.seek(offset)
