@@ -13,6 +13,7 @@ import json
 import subprocess
 import threading
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from aiohttp import web
 
@@ -57,12 +58,69 @@ def mount(request: web.Request) -> tuple[str, str] | None:
     return None
 
 
-def page(pims: str, base: str) -> web.Response:
+# Strict page variants (issue 8): `?policy=strict` serves a replica with a Content-Security-Policy that allows no
+# inline script and no eval; `?policy=tt` adds Trusted Types enforcement with a recording default policy (the apps'
+# own libraries assign strings to HTML sinks, as many PIMS do). The config then comes from a script file.
+STRICT_CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; connect-src 'self'; "
+              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-src 'self'")
+POLICIES = {"strict": STRICT_CSP, "tt": STRICT_CSP + "; require-trusted-types-for 'script'"}
+TT_DEFAULT_POLICY = """// Trusted Types default policy of the replicas' `?policy=tt` variant: lets the apps' own string sinks through and
+// records each call (sink name and value) in window.__sinkCalls; refuses string-to-script conversions.
+window.__sinkCalls = [];
+trustedTypes.createPolicy("default", {
+  createHTML: (value, type, sink) => { window.__sinkCalls.push(`${sink}: ${value}`); return value; },
+  createScript: (value, type, sink) => { window.__sinkCalls.push(`${sink}: ${value}`); return null; },
+  createScriptURL: (value, type, sink) => {
+    window.__sinkCalls.push(`${sink}: ${value}`);
+    return new URL(value, location.href).origin === location.origin ? value : null;
+  },
+});
+"""
+
+
+def page_policy(request: web.Request) -> str | None:
+    """The strict variant a page request (or, for the discharge frame, the page that embeds it) asks for."""
+    policy = request.query.get("policy")
+    if policy is None and request.headers.get("Referer"):
+        policy = parse_qs(urlsplit(request.headers["Referer"]).query).get("policy", [None])[0]
+    return policy if policy in POLICIES else None
+
+
+def page(pims: str, base: str, policy: str | None = None) -> web.Response:
     """The app's index.html with its config (pims, mount base, drift flag) injected."""
     html = (DIST / pims / "index.html").read_text(encoding="utf-8")
     config = {"pims": pims, "base": base, "drift": base.startswith("/drift")}
-    script = f"<script>window.__REPLICA_CONFIG = {json.dumps(config)};</script>"
-    return web.Response(text=html.replace("<!--REPLICA_CONFIG-->", script), content_type="text/html", headers=NO_CACHE)
+    if policy is None:
+        script = f"<script>window.__REPLICA_CONFIG = {json.dumps(config)};</script>"
+        return web.Response(text=html.replace("<!--REPLICA_CONFIG-->", script), content_type="text/html", headers=NO_CACHE)
+    script = f'<script src="/_replica/config.js?{urlencode({"c": json.dumps(config)})}"></script>'
+    if policy == "tt":
+        script = '<script src="/_replica/tt-policy.js"></script>' + script
+    return web.Response(text=html.replace("<!--REPLICA_CONFIG-->", script), content_type="text/html",
+                        headers={**NO_CACHE, "Content-Security-Policy": POLICIES[policy]})
+
+
+async def handle_config(request: web.Request) -> web.Response:
+    """The page config as a script file, for the strict variants (no inline script allowed there)."""
+    config = json.loads(request.query.get("c", "{}"))
+    return web.Response(text=f"window.__REPLICA_CONFIG = {json.dumps(config)};", content_type="text/javascript",
+                        headers=NO_CACHE)
+
+
+async def handle_tt_policy(_request: web.Request) -> web.Response:
+    """The `?policy=tt` variant's recording default policy."""
+    return web.Response(text=TT_DEFAULT_POLICY, content_type="text/javascript", headers=NO_CACHE)
+
+
+async def handle_discharge_frame(request: web.Request) -> web.Response:
+    """Shepherd's discharge iframe; under a strict parent it gets the same policy (and the TT default policy)."""
+    html = (DIST / "shepherd" / "discharge-frame.html").read_text(encoding="utf-8")
+    policy = page_policy(request)
+    if policy is None:
+        return web.Response(text=html, content_type="text/html", headers=NO_CACHE)
+    if policy == "tt":
+        html = html.replace("<head>", '<head>\n<script src="/_replica/tt-policy.js"></script>', 1)
+    return web.Response(text=html, content_type="text/html", headers={**NO_CACHE, "Content-Security-Policy": POLICIES[policy]})
 
 
 def index_page(port_hint: str) -> web.Response:
@@ -85,7 +143,7 @@ async def handle_page(request: web.Request) -> web.StreamResponse:
     pims, base = found
     if request.path in ("/", base, base + "/") and pims_for_host(request.host):
         raise web.HTTPFound(base + START_PATHS[pims])
-    return page(pims, base)
+    return page(pims, base, page_policy(request) if "policy" in request.query else None)
 
 
 async def handle_health(_request: web.Request) -> web.Response:
@@ -97,6 +155,9 @@ def make_app() -> web.Application:
     """The aiohttp application serving assets from dist/ and every replica page."""
     app = web.Application()
     app.router.add_get("/_replica/health", handle_health)
+    app.router.add_get("/_replica/config.js", handle_config)
+    app.router.add_get("/_replica/tt-policy.js", handle_tt_policy)
+    app.router.add_get("/_replica/assets/shepherd/discharge-frame.html", handle_discharge_frame)
     app.router.add_static("/_replica/assets/", DIST, follow_symlinks=False, append_version=False)
     app.router.add_get("/{tail:.*}", handle_page)
     return app
@@ -125,10 +186,12 @@ class ReplicaServer:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
 
-    def url(self, pims: str, path: str | None = None, drift: bool = False) -> str:
-        """URL of a replica page through its PIMS host name (needs the browser's --host-resolver-rules)."""
+    def url(self, pims: str, path: str | None = None, drift: bool = False, policy: str | None = None) -> str:
+        """URL of a replica page through its PIMS host name (needs the browser's --host-resolver-rules);
+        `policy` "strict" or "tt" asks for a strict-CSP / Trusted Types variant."""
         path = START_PATHS[pims] if path is None else path
-        return f"http://{HOSTS[pims]}:{self.port}{'/drift' if drift else ''}{path}"
+        query = f"?policy={policy}" if policy else ""
+        return f"http://{HOSTS[pims]}:{self.port}{'/drift' if drift else ''}{path}{query}"
 
     def loopback_url(self, pims: str, path: str | None = None, drift: bool = False) -> str:
         """URL of a replica page by path on 127.0.0.1 (no resolver rules needed)."""

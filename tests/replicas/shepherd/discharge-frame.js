@@ -9,6 +9,8 @@ const label = document.getElementById("discharge-label");
 label.htmlFor = editorId;
 label.textContent = "Discharge instructions";
 window.__dischargeEditorId = editorId;
+// never submits (was an inline onsubmit; moved here so the strict-CSP variant has no inline script)
+document.getElementById("discharge-form").addEventListener("submit", (event) => event.preventDefault());
 
 window.tinymce.init({
   target: box,
