@@ -64,6 +64,10 @@ def run(settings: Settings, *, data_dir_given: bool) -> None:
 
     from companion.store.integrity import DatabaseDamaged, check_file
 
+    if hasattr(signal, "SIGXFSZ"):
+        # Past a file-size limit (ulimit -f, a quota) the kernel would kill us mid-commit; ignored, the write
+        # fails with EFBIG instead and the request gets a clean 503 with nothing written.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _private_data_dir(settings.data_dir)
     setup_logging(settings.log_dir)
     try:

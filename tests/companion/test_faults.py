@@ -102,6 +102,34 @@ def test_disk_full_answers_503_writes_nothing_and_recovers(tmp_path):
         assert verified.returncode == 0, verified.stderr
 
 
+def test_file_size_limit_is_a_503_not_a_killed_server(tmp_path):
+    """RLIMIT_FSIZE set on the running server (prlimit, as `ulimit -f` would): the kernel sends SIGXFSZ, which
+    kills a process by default; CPython starts with it ignored and `serve` sets that explicitly, so the write fails
+    with EFBIG, the request gets a clean 503 with nothing written, and lifting the limit recovers."""
+    resource = pytest.importorskip("resource")
+    server = LiveServer(tmp_path / "data").start()
+    try:
+        token = server.pair()
+        status, _, encounter = server.request("POST", "/v1/encounters", {"patient_id": "L-1", "pims": "ezyvet"},
+                                              token=token)
+        assert status == 201
+        before = segment_count(server, token, encounter["id"])
+        largest = max(f.stat().st_size for f in (tmp_path / "data").glob("companion.sqlite3*"))
+        try:
+            resource.prlimit(server.proc.pid, resource.RLIMIT_FSIZE, (largest + 65536, resource.RLIM_INFINITY))
+        except (PermissionError, OSError) as exc:
+            pytest.skip(f"cannot set a file-size limit on the server here: {exc}")
+        status, _, problem = append(server, token, encounter["id"])
+        assert status == 503 and problem["code"] in ("storage_full", "storage_unavailable"), problem
+        assert server.proc.poll() is None  # still alive
+        assert segment_count(server, token, encounter["id"]) == before
+        resource.prlimit(server.proc.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        assert append(server, token, encounter["id"])[0] == 200
+    finally:
+        server.stop()
+    assert cli("audit", "verify", data_dir=tmp_path / "data").returncode == 0
+
+
 def test_read_only_file_system_answers_503_and_keeps_reads(tmp_path):
     with mounted("ext4", tmp_path / "fs", tmp_path) as fs:
         server = LiveServer(_outside_stdout(fs / "data", tmp_path)).start()

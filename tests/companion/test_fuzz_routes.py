@@ -24,7 +24,7 @@ LIMIT = 16 * 1024  # the test server's body limit, so "at the limit" bodies stay
 ROUTES = all_routes()
 # 5xx answers that are a documented contract, not a crash (an engine or backend that is not configured here).
 DOCUMENTED_5XX = {"not_implemented", "engine_unavailable", "speech_unavailable", "speech_failed"}
-EXAMPLES = 800  # about 10 s on 2 cores
+EXAMPLES = 600  # about 8 s on 2 cores
 PHASES = (Phase.explicit, Phase.generate, Phase.shrink)  # no "explain" phase: it re-runs hundreds of examples
 
 
