@@ -1,5 +1,6 @@
 """`vetscribe backup`: consistent copies of the companion database, their verification, and restore."""
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import click
 
 from companion.cli.options import data_dir_option, resolve_data_dir
 from companion.config import Settings
-from companion.store.errors import SchemaTooNew
+from companion.store.errors import SchemaTooNew, StorageFull, storage_fault
 
 
 def register(group: click.Group) -> None:
@@ -36,6 +37,10 @@ def create(data_dir, out: Path | None) -> None:
         store_backup.create(settings.db_path, out)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
+    except (sqlite3.Error, OSError) as exc:
+        fault = storage_fault(exc)
+        reason = "the disk is full" if isinstance(fault, StorageFull) else str(exc)
+        raise click.ClickException(f"could not write the backup {out}: {reason}; nothing was kept") from None
     check = store_backup.verify(out)
     click.echo(f"wrote {out}\n{check.message}")
     if not check.ok:

@@ -28,6 +28,10 @@ def create(db_path: Path, out: Path) -> Path:
     try:
         source.backup(target)
         target.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+    except BaseException:
+        target.close()
+        out.unlink(missing_ok=True)  # never leave a truncated file that looks like a backup
+        raise
     finally:
         target.close()
         source.close()

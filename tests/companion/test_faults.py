@@ -92,6 +92,9 @@ def test_disk_full_answers_503_writes_nothing_and_recovers(tmp_path):
             assert headers.get("Retry-After") and "docs/operations.md" in problem["detail"]
             assert server.request("GET", "/v1/health")[0] == 200  # reads keep being served
             assert segment_count(server, token, encounter["id"]) == before  # nothing of the refused write
+            refused = cli("backup", "create", "--out", str(fs / "backup.sqlite3"), data_dir=fs / "data")
+            assert refused.returncode == 1 and "disk is full" in refused.stderr, refused.stderr
+            assert not (fs / "backup.sqlite3").exists()  # no truncated file that looks like a backup
             ballast.unlink()
             status, _, appended = append(server, token, encounter["id"])
             assert status == 200, appended
