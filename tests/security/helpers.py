@@ -44,14 +44,15 @@ HTML_SCAN_JS = """([html, marker]) => {
 }"""
 
 
-def open_pims(ext, replicas, pims, path=None, drift=False, url=None):
+def open_pims(ext, replicas, pims, path=None, drift=False, url=None, ready_timeout: float = 10):
     """A new tab on a replica page with the panel mounted and the chart read; → (page, panel)."""
     page = ext.context.new_page()
     page.goto(url or replicas.url(pims, path, drift=drift))
     panel = Panel(ext, page)
     panel.wait_mounted()
     panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Ready", "Confirm")), message="context read")
-    poll(lambda: page.evaluate("() => Boolean(window.__replica && window.__replica.isReady())"), message="replica ready")
+    poll(lambda: page.evaluate("() => Boolean(window.__replica && window.__replica.isReady())"), timeout=ready_timeout,
+         message="replica ready")
     return page, panel
 
 

@@ -297,7 +297,7 @@ def test_edited_note_approved_while_companion_down_is_kept(paired, companion, re
         panel.click("scribe-approve")
         panel.wait_for("scribe-status", lambda i: "not reachable" in i["text"] or "not saved" in i["text"],
                        message="offline answer")
-        poll(lambda: [i["kind"] for i in paired.message({"type": "outbox.list"})["data"]] == ["approve"], timeout=3,
+        poll(lambda: [i["kind"] for i in paired.message({"type": "outbox.list"})["data"]] == ["approve"], timeout=1,
              message="approval of the edited note kept in the outbox")
     finally:
         companion.start()

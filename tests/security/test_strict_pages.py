@@ -58,7 +58,7 @@ def test_strict_page_still_fills(paired, companion, replicas, pims, path, policy
     url = replicas.url(pims, path, policy=policy)
     script_src = served_policy(url).split("script-src ", 1)[1].split(";", 1)[0]
     assert script_src == "'self'", script_src  # no 'unsafe-inline', no 'unsafe-eval'
-    page, panel = open_pims(paired, replicas, pims, url=url)
+    page, panel = open_pims(paired, replicas, pims, url=url, ready_timeout=5)
     try:
         probe = page.evaluate(PROBE_JS)
         assert probe["inline"] is False, probe  # the policy is enforced: an inline script does not run
