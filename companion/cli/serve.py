@@ -13,7 +13,7 @@ from companion.cli.options import data_dir_option, resolve_data_dir
 from companion.config import DEFAULT_HOST, DEFAULT_PORT, Settings, is_loopback
 from companion.store.errors import SchemaTooNew
 
-SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+UNWRITABLE_GUIDE = "docs/operations.md#read-only-or-failing-data-dir"
 
 EXTENSION_HELP = """\
 Next steps:
@@ -62,15 +62,15 @@ def run(settings: Settings, *, data_dir_given: bool) -> None:
     from companion.api.app import create_app, open_store
     from companion.logs import log_event, setup_logging
 
-    from companion.store.integrity import DatabaseDamaged, check_file
+    from companion.store.integrity import DatabaseDamaged, check_file, is_damage
 
     if hasattr(signal, "SIGXFSZ"):
         # Past a file-size limit (ulimit -f, a quota) the kernel would kill us mid-commit; ignored, the write
         # fails with EFBIG instead and the request gets a clean 503 with nothing written.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    _private_data_dir(settings.data_dir)
-    setup_logging(settings.log_dir)
     try:
+        _private_data_dir(settings.data_dir)
+        setup_logging(settings.log_dir)
         check_file(settings.db_path)  # before migrations or seeding write anything into a damaged file
         db = open_store(settings)
     except SchemaTooNew as exc:
@@ -78,10 +78,12 @@ def run(settings: Settings, *, data_dir_given: bool) -> None:
         sys.exit(2)
     except DatabaseDamaged as exc:
         _refuse_damaged(exc)
-    except sqlite3.DatabaseError as exc:
-        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+    except (sqlite3.Error, OSError) as exc:
+        if is_damage(exc):
             _refuse_damaged(DatabaseDamaged(settings.db_path, str(exc)))
-        click.echo(f"error: cannot open the companion database {settings.db_path}: {exc}", err=True)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        click.echo(f"error: cannot write the companion's data dir {settings.data_dir} ({reason}). vetscribe needs "
+                   f"it writable; nothing was changed. See {UNWRITABLE_GUIDE}", err=True)
         sys.exit(1)
     app = create_app(settings, db)
     gc.collect()

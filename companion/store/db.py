@@ -54,7 +54,7 @@ class Database:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # patient data: this OS user only
         self._lock = threading.RLock()
         self._read_lock = threading.RLock()
         self._read_conn: sqlite3.Connection | None = None

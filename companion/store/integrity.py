@@ -6,6 +6,7 @@ from pathlib import Path
 from companion.store.errors import StoreError
 
 OPERATIONS_GUIDE = "docs/operations.md#a-damaged-database"
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
 
 
 class DatabaseDamaged(StoreError):
@@ -33,6 +34,11 @@ def recovery_message(path: Path, problem: str) -> str:
     )
 
 
+def is_damage(exc: BaseException) -> bool:
+    """True when SQLite says the file itself is corrupt or not a database."""
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
 def check_file(path: Path) -> None:
     """Raise DatabaseDamaged unless the file (if it exists) opens and passes PRAGMA quick_check."""
     path = Path(path)
@@ -45,6 +51,8 @@ def check_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:  # e.g. "file is not a database" for a damaged header
+        if not is_damage(exc):
+            raise  # unreadable for another reason (read-only dir, locked, I/O): not the file's fault
         raise DatabaseDamaged(path, str(exc)) from None
     if rows != ["ok"]:
         raise DatabaseDamaged(path, "; ".join(rows)[:300])

@@ -133,6 +133,24 @@ def test_file_size_limit_is_a_503_not_a_killed_server(tmp_path):
     assert cli("audit", "verify", data_dir=tmp_path / "data").returncode == 0
 
 
+def test_read_only_data_dir_at_start_is_refused_clearly_then_serves_once_writable(tmp_path):
+    """A tmpfs remounted read-only while nothing holds it open (the remount is refused while a server runs)."""
+    with mounted("tmpfs", tmp_path / "fs", tmp_path) as fs:
+        assert cli("pair", data_dir=fs / "data").returncode == 0  # a data dir with a database in it
+        assert _run("mount", "-o", "remount,ro", str(fs)).returncode == 0
+        refused = cli("serve", "--port", "0", data_dir=fs / "data")
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+        assert f"cannot write the companion's data dir {fs / 'data'}" in refused.stderr
+        assert "Read-only file system" in refused.stderr and "docs/operations.md" in refused.stderr
+        assert _run("mount", "-o", "remount,rw", str(fs)).returncode == 0
+        server = LiveServer(fs / "data").start()
+        try:
+            assert server.request("POST", "/v1/encounters", {"patient_id": "W-1", "pims": "ezyvet"},
+                                  token=server.pair())[0] == 201
+        finally:
+            server.stop()
+
+
 def test_read_only_file_system_answers_503_and_keeps_reads(tmp_path):
     with mounted("ext4", tmp_path / "fs", tmp_path) as fs:
         server = LiveServer(_outside_stdout(fs / "data", tmp_path)).start()
