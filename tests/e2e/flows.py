@@ -71,7 +71,8 @@ def draft(panel: Panel, transcript: str = TRANSCRIPT) -> dict:
 
 def section_names(snap: dict) -> list[str]:
     """The note sections the panel shows, in panel order."""
-    return [i["testid"].removeprefix("scribe-section-") for i in snap["items"] if i["testid"].startswith("scribe-section-")]
+    prefix = "scribe-section-"
+    return [i["testid"].removeprefix(prefix) for i in snap["items"] if i["testid"].startswith(prefix)]
 
 
 def edit_section(panel: Panel, name: str, line: str = EDIT_LINE) -> str:
@@ -82,7 +83,10 @@ def edit_section(panel: Panel, name: str, line: str = EDIT_LINE) -> str:
     return text
 
 
-def approve(panel: Panel, done=("Filled", "Nothing", "Not ", "Your edits", "Approval saved", "Companion is not")) -> str:
+APPROVE_ENDS = ("Filled", "Nothing", "Not ", "Your edits", "Approval saved", "Companion is not")
+
+
+def approve(panel: Panel, done=APPROVE_ENDS) -> str:
     """Click Approve and wait until the panel reports (a new status) how it ended; returns the status."""
     previous = panel.status()
     panel.click("scribe-approve")
@@ -150,8 +154,8 @@ def encounter(companion, enc_id: str) -> dict:
     return companion.api("GET", f"/v1/encounters/{enc_id}")
 
 
-def writeback(companion, enc_id: str, count: int = 1) -> list[dict]:
-    """The encounter's per-field write-back results once at least `count` reports' worth arrived."""
+def writeback(companion, enc_id: str) -> list[dict]:
+    """The encounter's per-field write-back results, once the first report arrived."""
     return poll(lambda: (r := encounter(companion, enc_id)["writeback_results"]) and r, message="write-back recorded")
 
 

@@ -11,17 +11,17 @@ from tests.e2e.flows import (
     edit_section, encounter, expected_fill, open_record, panel_context, read_all, section_names, write_fields,
     writeback,
 )
-from tests.extension.harness import poll
 
 pytestmark = pytest.mark.browser
 
 PAGES = [  # (replica, record path) — patients charted in kg, lb and g between them
     ("ezyvet", "/patient/10232"),
-    ("pulse", "/patients/p-501/visit"),
+    ("pulse", "/patients/p-503/visit"),
     ("shepherd", "/patients/sh-72/chart"),
     ("shepherd", "/patients/sh-73/discharge"),  # TinyMCE in an iframe; only Plan has a field here
 ]
-CASES = [pytest.param(pims, path, drift, id=f"{pims}{'-discharge' if 'discharge' in path else ''}-{'drift' if drift else 'plain'}")
+CASES = [pytest.param(pims, path, drift,
+                      id=f"{pims}{'-discharge' if 'discharge' in path else ''}-{'drift' if drift else 'plain'}")
          for pims, path in PAGES for drift in (False, True)]
 
 
