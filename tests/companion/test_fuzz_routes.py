@@ -2,12 +2,13 @@
 inputs the schemathesis run (test_schemathesis.py, schema-shaped bodies) does not make: malformed and hostile JSON,
 wrong content types, bodies just under, at and over the size limit, odd and huge headers, odd path ids and
 methods. No answer may be a 500 or an unlisted 5xx, every error is problem+json with a code, and a rejected request
-changes nothing in the store (every table's content hashed before and after)."""
+commits nothing to the store (SQLite's data_version is unchanged)."""
 
 import asyncio
-import hashlib
 import json
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -29,13 +30,17 @@ PHASES = (Phase.explicit, Phase.generate, Phase.shrink)  # no "explain" phase: i
 
 
 class Harness:
-    """One app on a test server, driven from a private event loop so hypothesis examples can share it."""
+    """One app on a test server, on an event loop in a thread of its own (Playwright's sync API may hold this
+    thread's loop), so hypothesis examples can share it."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, data_dir):
         self.loop = asyncio.new_event_loop()
-        self.settings = Settings(data_dir=tmp_path / "data", max_body_bytes=LIMIT)  # shipped maps seeded
+        self._thread = threading.Thread(target=self.loop.run_forever, name="fuzz-loop", daemon=True)
+        self._thread.start()
+        self.settings = Settings(data_dir=data_dir, max_body_bytes=LIMIT)  # shipped maps seeded
         self.db = Database(self.settings.db_path)
         self.client = self.run(self._start())
+        self._watch = sqlite3.connect(f"{self.settings.db_path.resolve().as_uri()}?mode=ro", uri=True)
         self.tokens = {role: self._pair(role) for role in ("clinician", "admin")}
         self.encounter_id = encounters.create(self.db, "fuzz", patient_id="FZ-1", pims="ezyvet")["id"]
 
@@ -45,7 +50,7 @@ class Harness:
         return client
 
     def run(self, coro):
-        return self.loop.run_until_complete(coro)
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=60)
 
     def _pair(self, role: str) -> str:
         code, _ = pairing.issue_code(self.db, role)
@@ -53,22 +58,17 @@ class Harness:
         return self.run(response.json())["token"]
 
     def close(self):
+        self._watch.close()
         self.run(self.client.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
         self.loop.close()
 
-    def snapshot(self) -> str:
-        """A digest of every row of every table, read on a connection of its own."""
+    def snapshot(self) -> int:
+        """SQLite's data_version seen from a connection of our own: it changes whenever any other connection
+        commits to the file, so equal values before and after a request mean it committed nothing at all."""
         self.run(_drain_background())
-        conn = sqlite3.connect(f"{self.settings.db_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            digest = hashlib.sha256()
-            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name")]
-            for table in tables:
-                for row in conn.execute(f'SELECT * FROM "{table}"'):
-                    digest.update(repr((table, row)).encode())
-            return digest.hexdigest()
-        finally:
-            conn.close()
+        return self._watch.execute("PRAGMA data_version").fetchone()[0]
 
     def send(self, method: str, raw_path: str, body: bytes | None, headers: dict):
         """One request with the path sent exactly as given (no client-side normalising)."""
@@ -92,7 +92,24 @@ async def _drain_background() -> None:
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory):
-    h = Harness(tmp_path_factory.mktemp("fuzz-routes"))
+    h = Harness(tmp_path_factory.mktemp("fuzz-routes") / "data")
+    yield h
+    h.close()
+
+
+@pytest.fixture(scope="module")
+def pilot_harness(tmp_path_factory):
+    """The app on a generated 30-day pilot (tests/pilot/seed.py), so pilot routes have notes, reviews and ids."""
+    from tests.pilot.seed import generate
+
+    data_dir = tmp_path_factory.mktemp("fuzz-pilot") / "data"
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, generate(data_dir)).result()
+    h = Harness(data_dir)
+    status, _, raw = h.send("POST", "/v1/admin/pilot/blind-reviews", b"{}",
+                            {"Authorization": f"Bearer {h.tokens['admin']}", "Content-Type": "application/json"})
+    assert status == 201, raw
+    h.review = json.loads(raw)
     yield h
     h.close()
 
@@ -204,6 +221,44 @@ def test_other_methods_are_refused_cleanly(harness, route, method, odd):
 
 
 BODY_ROUTES = [route for route in ROUTES if route.method == "POST"]
+PILOT_ROUTES = [route for route in ROUTES if "pilot" in route.path or "consent" in route.path or
+                route.path.startswith("/admin")]
+
+
+def pilot_bodies(review: dict) -> st.SearchStrategy:
+    """Near-valid pilot bodies: real review codes with odd ratings, odd windows and settings, plus hostile ones."""
+    codes = st.sampled_from([item["code"] for item in review["items"]] + ["", "X" * 300, "zz"])
+    score = st.one_of(st.integers(-5, 15), st.floats(allow_nan=False), st.none(), st.text(max_size=3))
+    rating = st.fixed_dictionaries({"code": codes, "completeness": score, "accuracy": score,
+                                    "professionalism": score})
+    day = st.sampled_from(["2026-01-01", "0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "", "today", None])
+    window = st.fixed_dictionaries({}, optional={"from": day, "to": day})
+    settings_patch = st.fixed_dictionaries({}, optional={
+        "retention_days": st.integers(-1, 5000), "timezone": st.sampled_from(["UTC", "Europe/London", "Not/AZone",
+                                                                              "../../etc/passwd", ""]),
+        "auto_purge": st.booleans(), "baseline_seconds": st.one_of(st.none(), st.integers(-1, 10**9))})
+    structured = st.one_of(st.fixed_dictionaries({"ratings": st.lists(rating, max_size=12)}), window, settings_patch,
+                           st.fixed_dictionaries({}, optional={"confirmed_by": st.text(max_size=210),
+                                                               "method": st.sampled_from(["verbal", "fax", ""]),
+                                                               "clinician": st.text(max_size=5),
+                                                               "score": st.integers(-1, 7)}))
+    return st.one_of(structured.map(lambda value: json.dumps(value).encode()), bodies)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+          phases=PHASES)
+@given(data=st.data(), route=st.sampled_from(PILOT_ROUTES), auth=st.sampled_from(["clinician", "admin", "none"]),
+       odd=odd_ids, use_odd=st.booleans())
+def test_pilot_routes_on_a_seeded_pilot(pilot_harness, data, route, auth, odd, use_odd):
+    """Pilot, consent and dashboard routes with real notes and a real blind review behind them."""
+    h = pilot_harness
+    target = h.review["review_id"] if "blind-reviews/{id}" in route.path else h.encounter_id
+    path = path_for(route, target, odd, use_odd)
+    body = data.draw(pilot_bodies(h.review)) if route.method == "POST" else None
+    before = h.snapshot()
+    status, got_type, raw = h.send(route.method, path, body,
+                                   {**auth_header(auth, h.tokens), "Content-Type": "application/json"})
+    check_answer(h, before, status, got_type, raw, (route.method, path[:80], body[:120] if body else body))
 
 
 @pytest.mark.parametrize("route", BODY_ROUTES, ids=lambda route: f"{route.method} {route.path}")
