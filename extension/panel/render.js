@@ -83,7 +83,7 @@ globalThis.VetScribe = globalThis.VetScribe || {};
       const result = h("div", { class: "result", testid: `scribe-result-${section.name}`, role: "status" });
       const tools = h("div", { class: "row" });
       const wrap = h("section", { "aria-label": section.label }, [h("label", { for: id }, [h("h3", { text: section.label })]), textarea, sentences, result, tools]);
-      return { wrap, textarea, result, tools, original: section.text };
+      return { wrap, textarea, result, tools, original: section.text, label: section.label };
     }
 
     function setNote(note) {
@@ -105,7 +105,7 @@ globalThis.VetScribe = globalThis.VetScribe || {};
       view.result.textContent = message || "";
       view.result.className = `result${bad ? " bad" : ""}`;
       const tools = [];
-      if (copyText !== undefined) tools.push(h("button", { type: "button", testid: `scribe-copy-${name}`, text: "Copy section", on: on(() => actions.copy(name, copyText)) }));
+      if (copyText !== undefined) tools.push(h("button", { type: "button", testid: `scribe-copy-${name}`, text: `Copy ${view.label}`, on: on(() => actions.copy(name, copyText)) }));
       if (confirm) {
         // `confirm` names the fill target (a section, or "note" for a one-box PIMS)
         tools.push(h("button", { type: "button", testid: `scribe-append-${confirm}`, text: "Append", on: on(() => actions.confirm(confirm, "append")) }));

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.flows import (
     OK_OUTCOMES, REFUSED_ON_DRIFT, actions, approve, assert_context_matches, audit_rows, clipboard_via_paste, draft,
-    edit_section, encounter, expected_fill, open_record, panel_context, read_all, section_names, write_fields,
+    edit_section, encounter, expected_fill, label, open_record, panel_context, read_all, section_names, write_fields,
     writeback,
 )
 
@@ -58,7 +58,7 @@ def test_full_flow(paired, companion, replicas, pims, path, drift):
             assert on_page[field] == before[field], field
         for section in no_field:  # e.g. the discharge page has only Plan: the rest is offered for copying
             assert results[section]["outcome"] == "missing", results[section]
-            assert panel.get(f"scribe-copy-{section}"), f"no copy button for {section}"
+            assert panel.text(f"scribe-copy-{section}") == f"Copy {label(section)}", f"no copy button for {section}"
         for field in refused:
             assert_refused_and_offered(page, panel, companion, map_id, field, expected, on_page, results)
         assert set(results) == set(expected) | set(no_field)
@@ -89,6 +89,7 @@ def assert_refused_and_offered(page, panel, companion, map_id, field, expected, 
     assert on_page[field] == "", f"{field} was refused but its editor holds text"
     assert not [f for f, held in on_page.items() if f != field and text in held], "refused text landed elsewhere"
     assert f'PIMS field "{field}"' in panel.text(f"scribe-result-{field}")
+    assert panel.text(f"scribe-copy-{field}") == f"Copy {field.capitalize()}"  # the button names the section
     panel.click(f"scribe-copy-{field}")
     panel.wait_for("scribe-status", lambda i: i["text"].startswith("Copied"), message="copied")
     assert panel.status().startswith(f"Copied {field.capitalize()}")

@@ -100,6 +100,7 @@ def test_field_removed_from_page_offered_for_copy_others_filled(paired, companio
         assert 'PIMS field "objective" is not on the page' in panel.text("scribe-result-objective")
         assert [i["testid"] for i in panel.snapshot()["items"] if i["testid"].startswith("scribe-copy-")] == \
             ["scribe-copy-objective"]
+        assert panel.text("scribe-copy-objective") == "Copy Objective"
         panel.click("scribe-copy-objective")
         panel.wait_for("scribe-status", lambda i: i["text"].startswith("Copied Objective"), message="copied")
         assert clipboard_via_paste(page) == approved["objective"]
