@@ -28,7 +28,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.replicas.server import ReplicaServer  # noqa: E402
 
 MAPS = {"ezyvet": "ezyvet.json", "pulse": "covetrus-pulse.json", "shepherd": "shepherd.json"}
-RESOLVER = [REPO / "extension" / "resolve" / f for f in ("dom.js", "similarity.js", "locate.js", "resolver.js")]
+RESOLVER = [REPO / "extension" / f for f in json.loads((REPO / "extension/resolve/files.json").read_text())]
 FILL = [REPO / f"extension/{f}" for f in json.loads((REPO / "extension/fill/files.json").read_text())]
 BRIDGE = REPO / "extension" / "page" / "editor-bridge.js"
 EARLY = [REPO / "extension/fill/util.js", REPO / "extension/fill/bridge.js", BRIDGE]

@@ -6,6 +6,8 @@
   const COMMIT_WORD = /^(save[sd]?|saving|sign|signs|signed|signing|signoff|finali[sz](e|es|ed|ing)|submit|submits|submitted|submitting)$/i;
   const MAX_WAIT_MS = 60000;
   const CLICK_WAIT_MS = 5000;
+  const POLL_MS = 50;
+  const MIN_GAP_MS = 8;
 
   /** Words of an id/name/label: camelCase, snake_case, kebab-case and digits split apart. */
   function words(text) {
@@ -31,22 +33,42 @@
     return "";
   }
 
-  function abortable(ms, signal) {
+  /**
+   * Resolves on the first DOM change under `root`, after `ms`, or on abort, whichever comes first. The DOM
+   * change makes a popup that opens count at once; the timer still covers what an observer on `root` cannot
+   * see (same-origin iframes, shadow roots, style-only changes).
+   */
+  function nextChange(root, ms, signal) {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      if (signal) signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+      const doc = root.ownerDocument || root;
+      const observer = new MutationObserver(() => done());
+      const timer = setTimeout(() => done(), ms);
+      const onAbort = () => done();
+      function done() {
+        observer.disconnect();
+        clearTimeout(timer);
+        if (signal) signal.removeEventListener("abort", onAbort);
+        resolve();
+      }
+      observer.observe(doc.documentElement || root, { childList: true, subtree: true, attributes: true, characterData: true });
+      if (signal) signal.addEventListener("abort", onAbort, { once: true });
     });
   }
 
-  /** Poll the resolver until the target is found (or absent), the bound passes, or the signal aborts. */
+  /** Re-resolve the target on every DOM change (and every POLL_MS) until it is found (or absent), the bound
+      passes, or the signal aborts. */
   async function waitFor(resolver, target, { state = "present", timeoutMs, root, signal }) {
     const deadline = Date.now() + Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
     for (;;) {
       F.util.throwIfAborted(signal);
+      const resolvedAt = Date.now();
       const res = resolver.resolveField(target, { root });
       if (state === "present" ? res.status === "found" : res.status === "missing") return res;
       if (Date.now() >= deadline) return { ...res, timedOut: true };
-      await abortable(50, signal);
+      await nextChange(root, Math.min(POLL_MS, Math.max(deadline - Date.now(), 0)), signal);
+      // a page that changes all the time (a spinner) gets one resolve per MIN_GAP_MS, not one per change
+      const early = MIN_GAP_MS - (Date.now() - resolvedAt);
+      if (early > 0 && !(signal && signal.aborted)) await F.util.tick(early);
     }
   }
 

@@ -71,9 +71,23 @@
     return lines.join("\n");
   }
 
-  /** Resolve after a macrotask, so frameworks that re-render or revert get their turn. */
-  function tick(ms = 0) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+  /** Resolve on a fresh message task (not a timer task). */
+  function messageTask() {
+    return new Promise((resolve) => {
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = () => { port1.close(); resolve(); };
+      port2.postMessage(null);
+    });
+  }
+
+  /**
+   * Resolve after a macrotask, so frameworks that re-render or revert get their turn. The timer is set from a
+   * message task: chained timers (write → read → blur → read, field after field) would otherwise reach HTML's
+   * timer nesting limit and be clamped to 4 ms each; page timers queued before ours still run first.
+   */
+  async function tick(ms = 0) {
+    await messageTask();
+    await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   function fire(el, type, init = {}) {
@@ -116,5 +130,5 @@
     return root;
   }
 
-  F.util = { normalize, toLines, escapeHtml, linesToHtml, blockText, tick, fire, isHidden, selectAllIn, throwIfAborted, editableRoot };
+  F.util = { normalize, toLines, escapeHtml, linesToHtml, blockText, tick, messageTask, fire, isHidden, selectAllIn, throwIfAborted, editableRoot };
 })();
