@@ -21,19 +21,24 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def speech_from_env() -> dict | None:
-    """The speech-to-text adapter named by the environment, for `companion.notes.speech.speech_adapter`:
-    VETSCRIBE_SPEECH_URL (an OpenAI-compatible base URL ending in /v1; VETSCRIBE_SPEECH_MODEL,
-    VETSCRIBE_SPEECH_KEY, VETSCRIBE_SPEECH_LANGUAGE optional) or VETSCRIBE_WHISPER_MODEL (a faster-whisper model
-    directory). None: no dictation, the panel takes typed or pasted text."""
-    url, whisper = os.environ.get("VETSCRIBE_SPEECH_URL"), os.environ.get("VETSCRIBE_WHISPER_MODEL")
+def speech_config(url: str | None = None, model: str | None = None, api_key: str | None = None,
+                  language: str | None = None, whisper_model: str | None = None) -> dict | None:
+    """The speech-to-text adapter config for `companion.notes.speech.speech_adapter`: an OpenAI-compatible base
+    URL ending in /v1 (model, key and language optional), else a local faster-whisper model directory, else None
+    (no dictation: the panel takes typed or pasted text)."""
     if url:
-        config = {"kind": "http", "url": url, "model": os.environ.get("VETSCRIBE_SPEECH_MODEL", "whisper-1")}
-        for key, env in (("api_key", "VETSCRIBE_SPEECH_KEY"), ("language", "VETSCRIBE_SPEECH_LANGUAGE")):
-            if os.environ.get(env):
-                config[key] = os.environ[env]
+        config = {"kind": "http", "url": url, "model": model or "whisper-1"}
+        config.update({k: v for k, v in (("api_key", api_key), ("language", language)) if v})
         return config
-    return {"kind": "faster-whisper", "model_path": whisper} if whisper else None
+    return {"kind": "faster-whisper", "model_path": whisper_model} if whisper_model else None
+
+
+def speech_from_env() -> dict | None:
+    """`speech_config` from VETSCRIBE_SPEECH_URL, VETSCRIBE_SPEECH_MODEL, VETSCRIBE_SPEECH_KEY,
+    VETSCRIBE_SPEECH_LANGUAGE and VETSCRIBE_WHISPER_MODEL."""
+    env = os.environ.get
+    return speech_config(env("VETSCRIBE_SPEECH_URL"), env("VETSCRIBE_SPEECH_MODEL"), env("VETSCRIBE_SPEECH_KEY"),
+                         env("VETSCRIBE_SPEECH_LANGUAGE"), env("VETSCRIBE_WHISPER_MODEL"))
 
 
 class Settings(BaseModel):

@@ -10,7 +10,7 @@ import sys
 import click
 
 from companion.cli.options import data_dir_option, resolve_data_dir
-from companion.config import DEFAULT_HOST, DEFAULT_PORT, Settings, is_loopback
+from companion.config import DEFAULT_HOST, DEFAULT_PORT, Settings, is_loopback, speech_config
 from companion.store.errors import SchemaTooNew
 
 UNWRITABLE_GUIDE = "docs/operations.md#read-only-or-failing-data-dir"
@@ -40,8 +40,17 @@ def register(group: click.Group) -> None:
 @click.option("--allow-remote", is_flag=True, help="Permit binding a non-loopback address (exposes patient data "
               "to the network; only behind a trusted firewall).")
 @click.option("--max-body-mb", default=4.0, show_default=True, type=click.FloatRange(0.01, 512),
-              help="Largest request body accepted, in MiB.")
-def serve(host: str, port: int, data_dir, allow_remote: bool, max_body_mb: float) -> None:
+              help="Largest request body accepted, in MiB (also caps a dictation recording).")
+@click.option("--speech-url", envvar="VETSCRIBE_SPEECH_URL", metavar="URL",
+              help="Dictation: OpenAI-compatible speech-to-text base URL ending in /v1 (or VETSCRIBE_SPEECH_URL).")
+@click.option("--speech-model", envvar="VETSCRIBE_SPEECH_MODEL", default="whisper-1", show_default=True,
+              help="Model name sent to --speech-url.")
+@click.option("--speech-key", envvar="VETSCRIBE_SPEECH_KEY", default=None,
+              help="API key for --speech-url (better: VETSCRIBE_SPEECH_KEY, kept out of the process list).")
+@click.option("--whisper-model", envvar="VETSCRIBE_WHISPER_MODEL", metavar="DIR", default=None,
+              help="Dictation with a local faster-whisper model directory instead (needs faster-whisper).")
+def serve(host: str, port: int, data_dir, allow_remote: bool, max_body_mb: float, speech_url: str | None,
+          speech_model: str, speech_key: str | None, whisper_model: str | None) -> None:
     """Start the companion service the browser extension talks to.
 
     Listens on 127.0.0.1:8765 by default and keeps everything in one SQLite file in the data dir. Shuts down
@@ -52,8 +61,10 @@ def serve(host: str, port: int, data_dir, allow_remote: bool, max_body_mb: float
     if not is_loopback(host):
         click.secho(f"WARNING: listening on {host}, reachable from other machines. Tokens are the only protection.",
                     fg="red", err=True)
+    speech = speech_config(speech_url, speech_model, speech_key, os.environ.get("VETSCRIBE_SPEECH_LANGUAGE"),
+                           whisper_model)
     settings = Settings(data_dir=resolve_data_dir(data_dir), host=host, port=port, allow_remote=allow_remote,
-                        max_body_bytes=int(max_body_mb * 1024 * 1024))
+                        max_body_bytes=int(max_body_mb * 1024 * 1024), speech=speech)
     run(settings, data_dir_given=data_dir is not None)
 
 
