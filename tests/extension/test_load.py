@@ -56,3 +56,16 @@ def test_status_reports_unreachable_companion(extension):
         assert status["error"]["code"] in ("unreachable", "timeout")
     finally:
         extension.eval("(s) => chrome.storage.local.set({settings: s})", saved)
+
+
+def test_injected_file_lists_come_from_each_areas_files_json(extension):
+    """The background reads the resolver's and the fill engine's own ordered lists, not a copy of them."""
+    import json
+
+    from tests.extension.harness import EXTENSION_DIR
+
+    resolver = json.loads((EXTENSION_DIR / "resolve" / "files.json").read_text())
+    fill = json.loads((EXTENSION_DIR / "fill" / "files.json").read_text())
+    assert extension.eval("() => self.VetScribeBg.matchFileList()") == [*resolver, "content/match.js"]
+    app = extension.eval("() => self.VetScribeBg.appFileList()")
+    assert app[:len(fill)] == fill and "content/dictation.js" in app
