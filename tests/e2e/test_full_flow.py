@@ -4,6 +4,8 @@ editor holds exactly the approved text → audit rows and per-field results in t
 undo restores what each field held. A field a drift variant makes the map refuse is reported, offered for
 copying under its own name, and its text lands nowhere else."""
 
+import json
+
 import pytest
 
 from tests.e2e.flows import (
@@ -70,7 +72,9 @@ def test_full_flow(paired, companion, replicas, pims, path, drift):
         assert {"encounter.created", "transcript.appended", "note.drafted", "note.revised"} <= set(actions(rows))
         assert actions(rows).count("note.approved") == 1 and actions(rows).count("writeback.reported") == 1
         assert actions(rows)[-2:] == ["note.approved", "writeback.reported"]
-        assert f'"{enc["approvals"][0]["approval_id"]}"' in rows[-1]["details_json"]
+        reported = json.loads(rows[-1]["details_json"])
+        assert reported["approval_id"] == enc["approvals"][0]["approval_id"]
+        assert reported["outcomes"] == sorted(r["outcome"] for r in results.values())
         assert enc["state"] == ("written" if all(r["outcome"] in OK_OUTCOMES for r in results.values())
                                 else "partially_written")
 
