@@ -159,8 +159,8 @@ def install_cmd(map_file: Path, data_dir: Path | None) -> None:
         raise click.ClickException("the map has errors; nothing was installed")
     for f in report.warnings:
         click.echo(f"warning {f.path}: {f.message} [{f.code}]")
-    body = json.loads(map_file.read_text(encoding="utf-8"))
-    ref = _store_call(data_dir, lambda db: maps.install(db, CLI_ACTOR, _validated(validate_map, body)))
+    body = _validated(validate_map, json.loads(map_file.read_text(encoding="utf-8")))
+    ref = _store_call(data_dir, maps.install, CLI_ACTOR, body)
     click.echo(f"installed {ref['id']} version {ref['version']} (active)")
 
 
