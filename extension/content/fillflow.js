@@ -108,7 +108,8 @@ VetScribe.content = VetScribe.content || {};
         }
         const approvedAt = performance.now();
         this.filledAt = null;
-        await this.fill(res.data);
+        this.fillRun = this.fill(res.data); // Append/Replace clicked while later fields are still filling waits for it
+        await this.fillRun;
         // for bench/fill_bench.py (read through the test hook): approve round trip, then fill to verified
         if (this.filledAt) this.lastTimings = { approveMs: approvedAt - clickedAt, fillMs: this.filledAt - approvedAt, totalMs: this.filledAt - clickedAt };
       } finally {
@@ -250,6 +251,8 @@ VetScribe.content = VetScribe.content || {};
 
     /** Clinician answered "append" or "replace" for a field that already held text. */
     async confirm(section, mode) {
+      // the buttons appear as soon as their field is reached; the plan is complete once the whole fill has run
+      if (this.fillRun) await this.fillRun.catch(() => {});
       const target = planTargets(this.lastPlan ? this.lastPlan.sections : {}, this.map.page_kinds[this.pageKind].write || {}).find((t) => t.section === section);
       if (!target || !this.lastPlan) return;
       const why = this.patientMismatch(this.lastPlan);

@@ -249,14 +249,19 @@ BREAK_EVERY_CHANGE = """() => {
 }"""
 
 
-def replace_into_broken_subjective(paired, companion, replicas):
-    """Approve, choose Replace for Subjective (it holds the vet's text), wait for the outcome; → page, panel, row."""
+def replace_into_broken_subjective(paired, companion, replicas, gate):
+    """Approve, choose Replace for Subjective (it holds the vet's text) while the fill is still running (paused by
+    the gate after Subjective: the click must wait for the fill, not be dropped), wait for the outcome;
+    → page, panel, row."""
     page, panel, encounter_id, names = drafted_pulse(paired, replicas, patient="p-502")
     page.evaluate(BREAK_EVERY_CHANGE)
     assert read_field(page, "subjective") == "Vet typed this earlier."
+    gate.set("subjective")
     panel.click("scribe-approve")
+    gate.wait_paused()
     panel.wait_for("scribe-append-subjective", message="append/replace offered for the field with text")
     panel.click("scribe-replace-subjective")
+    gate.release()
     panel.wait_for("scribe-status", lambda i: '"subjective"' in i["text"], timeout=30, message="replace finished")
     assert page.evaluate("() => window.__vsThrows") > 0, "the broken editor was never called"
     rows = poll(lambda: [r for r in records(companion, encounter_id) if r["field"] == "subjective" and r["outcome"] != "skipped"],
@@ -264,10 +269,10 @@ def replace_into_broken_subjective(paired, companion, replicas):
     return page, panel, rows[-1]
 
 
-def test_editor_whose_every_change_throws_is_reported_as_not_restored(paired, companion, replicas):
+def test_editor_whose_every_change_throws_is_reported_as_not_restored(paired, companion, replicas, gate):
     """CKEditor (Subjective) applies part of every model change and then throws, so typing, paste, the API and
     the restore all fail: the clinician and the record are told the field could not be put back."""
-    page, panel, row = replace_into_broken_subjective(paired, companion, replicas)
+    page, panel, row = replace_into_broken_subjective(paired, companion, replicas, gate)
     try:
         assert row["outcome"] == "verify_failed" and "previous content could not be put back" in row["detail"], row
         assert "check it by hand" in panel.text("scribe-result-subjective"), panel.text("scribe-result-subjective")
@@ -279,8 +284,8 @@ def test_editor_whose_every_change_throws_is_reported_as_not_restored(paired, co
 @pytest.mark.xfail(strict=True, reason="an editor that corrupts every change (its own restore included) cannot be "
                    "put back by any writer: CKEditor re-renders the DOM from its broken model, so the field keeps the "
                    "partial text; the fill reports it (see the test above) but cannot undo it")
-def test_editor_whose_every_change_throws_keeps_previous_content(paired, companion, replicas):
-    page, _panel, _row = replace_into_broken_subjective(paired, companion, replicas)
+def test_editor_whose_every_change_throws_keeps_previous_content(paired, companion, replicas, gate):
+    page, _panel, _row = replace_into_broken_subjective(paired, companion, replicas, gate)
     try:
         assert normalize(read_field(page, "subjective")) == "Vet typed this earlier."
     finally:
