@@ -20,6 +20,8 @@ TRANSCRIPT = """Vet: He has been limping on the left front leg for three days.
 Vet: Temperature 101.5, heart rate 100. Mild pain on flexion of the left elbow.
 Vet: This looks like an osteoarthritis flare. Continue carprofen 75 mg twice daily and recheck in two weeks."""
 FIELDS = ("subjective", "objective", "assessment", "plan")
+LOG_JS = """() => ({traffic: window.__attack.traffic, fake: window.__attack.fakePort, events: window.__attack.bridgeEvents,
+                  tokens: window.__attack.tokens})"""
 
 
 def test_page_script_attacks_get_nothing_and_write_nothing(paired, companion, replicas):
@@ -49,10 +51,11 @@ def test_page_script_attacks_get_nothing_and_write_nothing(paired, companion, re
         assert out["runtime"] == "undefined" and out["connect"] == "undefined"
         # 3.-5. no fake command, forged handshake or synthetic click did anything
         assert out["shapesPosted"] == 12 and out["elementAtApprove"] == "VETSCRIBE-PANEL"
-        log = page.evaluate("() => ({traffic: window.__attack.traffic, fake: window.__attack.fakePort, events: window.__attack.bridgeEvents})")
+        log = page.evaluate(LOG_JS)
         assert log["fake"] == [] and log["traffic"] == [], log
         # the forged hellos are the page's own (its one port, and one with none): nobody answered them
-        assert log["events"] == [{"type": "vetscribe:bridge-ready", "ports": 0}, {"type": "vetscribe:bridge-hello", "ports": 1},
+        assert log["events"] == [{"type": "vetscribe:bridge-ready", "ports": 0},
+                                 {"type": "vetscribe:bridge-hello", "ports": 1},
                                  {"type": "vetscribe:bridge-hello", "ports": 0}], log["events"]
         # 6. the companion does not answer the page
         assert all(r.endswith(("blocked", " 401", " 403")) for r in out["companion"]), out["companion"]
@@ -69,7 +72,7 @@ def test_page_script_attacks_get_nothing_and_write_nothing(paired, companion, re
         writers = {r["field"]: r["writer"] for r in rows}
         assert writers["subjective"] == "ckeditor5" and writers["objective"] == "quill", writers
         filled = {f: read_field(page, f) for f in FIELDS}
-        log = page.evaluate("() => ({traffic: window.__attack.traffic, fake: window.__attack.fakePort, tokens: window.__attack.tokens})")
+        log = page.evaluate(LOG_JS)
         assert log["traffic"] == [] and log["fake"] == [], log
         # replaying the target tokens it glimpsed (one-shot, already spent) writes nothing
         assert log["tokens"], "the page saw no target token (the replay below would prove nothing)"

@@ -264,8 +264,8 @@ def replace_into_broken_subjective(paired, companion, replicas, gate):
     gate.release()
     panel.wait_for("scribe-status", lambda i: '"subjective"' in i["text"], timeout=30, message="replace finished")
     assert page.evaluate("() => window.__vsThrows") > 0, "the broken editor was never called"
-    rows = poll(lambda: [r for r in records(companion, encounter_id) if r["field"] == "subjective" and r["outcome"] != "skipped"],
-                message="replace recorded")
+    rows = poll(lambda: [r for r in records(companion, encounter_id)
+                         if r["field"] == "subjective" and r["outcome"] != "skipped"], message="replace recorded")
     return page, panel, rows[-1]
 
 

@@ -81,7 +81,8 @@ def test_one_megabyte_hostile_line_is_refused_clearly_and_nothing_is_lost(paired
         panel.wait_for("scribe-status", lambda i: i["text"].startswith("Transcript not accepted"), message="refusal")
         assert "text: String should have at most 500000 characters" in panel.status(), panel.status()
         isolated = Isolated(page)
-        assert isolated.eval("VetScribe.content.current.session.view.transcriptText().length") == len(CLINICAL) + 1 + len(line)
+        kept = isolated.eval("VetScribe.content.current.session.view.transcriptText().length")
+        assert kept == len(CLINICAL) + 1 + len(line)
         assert len(companion.api("GET", f"/v1/encounters/{encounter_id}")["transcript"]) == segments
         # the same line pasted into a section: the edit is refused, nothing is approved or filled
         name = section_names(snap)[0]
