@@ -2,26 +2,12 @@
 
 import click
 
-from companion.cli.options import data_dir_option, resolve_data_dir
-from companion.config import Settings
-from companion.store.errors import SchemaTooNew
+from companion.cli.options import data_dir_option, open_store
 
 
 def register(group: click.Group) -> None:
     """Add `audit` and its subcommands to the CLI."""
     group.add_command(audit)
-
-
-def _open(data_dir):
-    from companion.store import Database
-
-    settings = Settings(data_dir=resolve_data_dir(data_dir))
-    if not settings.db_path.exists():
-        raise click.ClickException(f"no companion database in {settings.data_dir}")
-    try:
-        return Database(settings.db_path)
-    except SchemaTooNew as exc:
-        raise click.ClickException(exc.detail) from None
 
 
 @click.group()
@@ -35,7 +21,7 @@ def verify(data_dir) -> None:
     """Recompute the hash chain; name the first tampered or missing row and exit 1 if there is one."""
     from companion.store import audit as audit_log
 
-    db = _open(data_dir)
+    db = open_store(data_dir)
     try:
         report = audit_log.verify(db)
     finally:
@@ -55,7 +41,7 @@ def show(data_dir, limit: int) -> None:
     """Print the newest audit rows (ids and actions only; the log holds no note text)."""
     from companion.store import audit as audit_log
 
-    db = _open(data_dir)
+    db = open_store(data_dir)
     try:
         rows = audit_log.recent(db, limit)
     finally:

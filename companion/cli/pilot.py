@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from companion.cli.options import data_dir_option, resolve_data_dir
-from companion.config import Settings
-from companion.store.errors import SchemaTooNew, StoreError
+from companion.cli.options import data_dir_option, open_store
+from companion.store.errors import StoreError
 
 CLI_ACTOR = "cli"
 
@@ -18,18 +17,6 @@ def register(group: click.Group) -> None:
     """Add `pilot` and `purge` to the CLI."""
     group.add_command(pilot)
     group.add_command(purge)
-
-
-def _open(data_dir):
-    from companion.store import Database
-
-    settings = Settings(data_dir=resolve_data_dir(data_dir))
-    if not settings.db_path.exists():
-        raise click.ClickException(f"no companion database in {settings.data_dir} (start `vetscribe serve` once)")
-    try:
-        return Database(settings.db_path)
-    except SchemaTooNew as exc:
-        raise click.ClickException(exc.detail) from None
 
 
 def _day(ctx, param, value):
@@ -62,7 +49,7 @@ def report(data_dir, date_from, date_to, fmt: str, output: Path | None) -> None:
 
     if date_from and date_to and date_to < date_from:
         raise click.BadParameter("--to is before --from")
-    db = _open(data_dir)
+    db = open_store(data_dir)
     try:
         result = pilot_report(db, date_from, date_to)
     finally:
@@ -98,7 +85,7 @@ def settings(data_dir, state, clinic_rule, retention_days, auto_purge, baseline_
     from companion.pilot.settings import SettingsPatch
     from companion.store import pilot as pilot_store
 
-    db = _open(data_dir)
+    db = open_store(data_dir)
     try:
         current = pilot_store.get_settings(db)
         changes: dict = {}
@@ -141,7 +128,7 @@ def dashboard(data_dir, port: int, open_browser: bool) -> None:
     the browser never sends to the server; the page moves it to session storage)."""
     from companion.store import pairing
 
-    db = _open(data_dir)
+    db = open_store(data_dir)
     try:
         code, _ = pairing.issue_code(db, "admin", actor=CLI_ACTOR)
         token, _token_id, _role = pairing.redeem_code(db, code)
@@ -182,7 +169,7 @@ def blind_export(data_dir, date_from, date_to, output: Path) -> None:
     from companion.pilot.blind_review import NotEnoughNotes
     from companion.pilot.service import export_blind_review
 
-    db = _open(data_dir)
+    db = open_store(data_dir)
     try:
         exported = export_blind_review(db, CLI_ACTOR, date_from, date_to)
     except NotEnoughNotes as exc:
@@ -216,7 +203,7 @@ def blind_import(data_dir, review_id: str, ratings_file: Path) -> None:
         ratings = TypeAdapter(list[Rating]).validate_python(_read_ratings(ratings_file))
     except (ValidationError, ValueError, KeyError) as exc:
         raise click.ClickException(f"ratings file is not valid: {exc}") from None
-    db = _open(data_dir)
+    db = open_store(data_dir)
     try:
         comparison = import_ratings(db, CLI_ACTOR, review_id, ratings)
     except StoreError as exc:
@@ -234,7 +221,7 @@ def purge(data_dir, retention_days: int | None) -> None:
     """Purge transcripts older than the retention limit (default 30 days); approved notes and audit stay."""
     from companion.store import pilot_retention
 
-    db = _open(data_dir)
+    db = open_store(data_dir)
     try:
         result = pilot_retention.purge(db, CLI_ACTOR, retention_days=retention_days)
     finally:

@@ -111,19 +111,14 @@ def schema_cmd(write: bool) -> None:
 
 
 def _open_store(data_dir: Path | None):
-    """The companion's store in the data dir (the same file `vetscribe serve` uses), shipped maps seeded."""
-    from companion.cli.options import resolve_data_dir
+    """The companion's store in the data dir, shipped maps seeded (it may not exist yet: maps can come first)."""
+    from companion.cli.options import open_store
     from companion.config import Settings
-    from companion.store import Database, maps
-    from companion.store.errors import SchemaTooNew
+    from companion.store import maps
     from companion.store.map_files import load_shipped
 
-    settings = Settings(data_dir=resolve_data_dir(data_dir))
-    try:
-        db = Database(settings.db_path)
-    except SchemaTooNew as exc:
-        raise click.ClickException(exc.detail) from None
-    maps.seed_shipped(db, load_shipped(settings.shipped_maps_dir))
+    db = open_store(data_dir, create=True)
+    maps.seed_shipped(db, load_shipped(Settings().shipped_maps_dir))
     return db
 
 
