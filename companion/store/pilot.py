@@ -119,20 +119,20 @@ def _consent_row(row: sqlite3.Row) -> dict:
 def require_consent(conn: sqlite3.Connection, encounter_id: str) -> None:
     """Raise ConsentRequired when the practice's rule needs the client's consent and none is recorded.
 
-    Called inside the transcript-append transaction. Until an admin sets the practice's state the rule is not
-    enforced here (the dashboard and `GET /v1/consent` say so loudly); once set, unknown and disputed states count
-    as all-party.
+    Called inside the transcript-append transaction. A practice that has not set its state yet is in an unknown
+    jurisdiction, which counts as all-party (the safe default), like disputed states.
     """
     settings = read_settings(conn)
-    if not settings.consent_configured:
-        return
     decision = consent_rules.decide(settings.consent)
     if not decision.requires_client_consent:
         return
     if conn.execute("SELECT 1 FROM pilot_consents WHERE encounter_id = ?", (encounter_id,)).fetchone() is None:
+        where = (decision.state if decision.state_status != "unknown"
+                 else "A practice whose US state is not set (the safe default)")
         raise ConsentRequired(
-            f"{decision.state} requires every party's consent before recording: confirm the client's consent "
-            f"(POST /v1/encounters/{encounter_id}/consent) before sending transcript"
+            f"{where} requires every party's consent before recording: confirm the client's consent "
+            f"(POST /v1/encounters/{encounter_id}/consent) before sending transcript; an admin sets the practice's "
+            f"state with `vetscribe pilot settings --state XX`"
         )
 
 

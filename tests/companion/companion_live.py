@@ -11,6 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+from companion.config import Settings
+from companion.pilot.consent import ConsentPolicy
+from companion.pilot.settings import SettingsPatch
+from companion.store import Database
+from companion.store import pilot as pilot_store
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -25,16 +31,32 @@ def cli(*args: str, data_dir: Path | None = None, timeout: float = 30) -> subpro
                           timeout=timeout)
 
 
+def one_party_practice(database: Database, state: str = "TX") -> None:
+    """Configure a one-party-consent state, so tests that are not about consent can send transcripts directly."""
+    pilot_store.update_settings(database, "test-setup", SettingsPatch(consent=ConsentPolicy(state=state)))
+
+
 class LiveServer:
     """Start, talk to, and stop one companion process."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, extra_args: tuple[str, ...] = ()):
+    def __init__(self, data_dir: Path, port: int | None = None, extra_args: tuple[str, ...] = (),
+                 practice_state: str | None = "TX"):
         self.data_dir, self.port = Path(data_dir), port or free_port()
         self.extra_args = extra_args
+        # A one-party-consent state, so tests that are not about consent can send transcripts directly; None leaves
+        # the data dir untouched (the practice then counts as an unknown, all-party jurisdiction).
+        self.practice_state = practice_state
         self.proc: subprocess.Popen | None = None
         self.output = ""
 
     def start(self, timeout: float = 15) -> "LiveServer":
+        if self.practice_state and self.proc is None:
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            database = Database(Settings(data_dir=self.data_dir).db_path)
+            try:
+                one_party_practice(database, self.practice_state)
+            finally:
+                database.close()
         log = open(self.data_dir.parent / f"serve-{self.port}.out", "a+")
         self._log = log
         self.proc = subprocess.Popen(

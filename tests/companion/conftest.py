@@ -7,6 +7,7 @@ import pytest
 from companion.api.app import create_app
 from companion.config import Settings
 from companion.store import Database, pairing
+from companion_live import one_party_practice
 
 MAP_DOC = {
     "id": "testpims",
@@ -38,6 +39,7 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def db(settings):
     database = Database(settings.db_path)
+    one_party_practice(database)
     yield database
     database.close()
 

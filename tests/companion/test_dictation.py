@@ -10,7 +10,7 @@ from aiohttp import web
 
 from companion.api.app import create_app
 from companion.config import Settings
-from conftest import pair_token, table_count
+from conftest import one_party_practice, pair_token, table_count
 
 AUDIO = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(256)) * 4  # opaque bytes; the stand-in does not decode them
 SEGMENTS = [{"id": 0, "start": 0.0, "end": 1.25, "text": " Heart rate one twenty, lungs clear."},
@@ -48,6 +48,7 @@ async def dictating(aiohttp_client, tmp_path, speech_server):
     settings = Settings(data_dir=tmp_path / "data", shipped_maps_dir=None, max_body_bytes=64 * 1024, speech=config)
     client = await aiohttp_client(create_app(settings))
     db = client.server.app[DB]
+    one_party_practice(db)
     return client, db, await pair_token(client, db), await pair_token(client, db, "admin")
 
 
@@ -118,6 +119,7 @@ async def test_unreachable_speech_backend_is_502_and_writes_nothing(aiohttp_clie
     config = {"kind": "http", "url": f"http://127.0.0.1:{unused_tcp_port}/v1"}
     client = await aiohttp_client(create_app(Settings(data_dir=tmp_path / "d", shipped_maps_dir=None, speech=config)))
     db = client.server.app[DB]
+    one_party_practice(db)
     clinician = await pair_token(client, db)
     encounter_id = await _encounter(client, clinician)
     response = await _audio(client, clinician, encounter_id)
@@ -129,6 +131,7 @@ async def test_no_adapter_configured_is_501_speech_unavailable(aiohttp_client, t
     from companion.api.keys import DB
 
     client = await aiohttp_client(create_app(Settings(data_dir=tmp_path / "d", shipped_maps_dir=None, speech=None)))
+    one_party_practice(client.server.app[DB])
     clinician = await pair_token(client, client.server.app[DB])
     caps = await (await client.get("/v1/capabilities", headers=clinician)).json()
     assert caps["speech"]["available"] is False and "type or paste" in caps["speech"]["detail"]

@@ -163,16 +163,18 @@ def test_audit_verify_names_first_bad_row(settings, db, sql, bad_seq, words):
 
 
 def test_audit_chain_stays_linear_across_two_connections(settings, db):
+    before = audit.verify(db).rows
     other = Database(settings.db_path)  # e.g. `vetscribe pair` while `serve` runs
     for index in range(6):
         pairing.issue_code(other if index % 2 else db, "clinician")
     other.close()
-    assert audit.verify(db).ok and audit.verify(db).rows == 6
+    assert audit.verify(db).ok and audit.verify(db).rows == before + 6
 
 
 def test_group_commit_isolates_failing_jobs_and_acknowledges_after_commit(settings, db):
     from companion.store.writer import Writer
 
+    before = audit.verify(db).rows
     writer = Writer(db)
     try:
         ok_futures = [writer.submit(encounters.create, "t", patient_id=f"G-{i}", pims="x") for i in range(20)]
@@ -186,6 +188,6 @@ def test_group_commit_isolates_failing_jobs_and_acknowledges_after_commit(settin
     other = Database(settings.db_path)  # a fresh process-like connection sees every acknowledged write
     try:
         assert [encounters.get(other, enc["id"])["patient_id"] for enc in created] == [f"G-{i}" for i in range(20)]
-        assert audit.verify(other).ok and audit.verify(other).rows == 20
+        assert audit.verify(other).ok and audit.verify(other).rows == before + 20
     finally:
         other.close()

@@ -19,7 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="module")
 def live(seeded_pilot, tmp_path_factory):
     data_dir, truth = copy_pilot(seeded_pilot, tmp_path_factory.mktemp("dashboard"))
-    server = LiveServer(data_dir).start()
+    server = LiveServer(data_dir, practice_state=None).start()  # keeps the seeded pilot's own consent state
     yield server, truth, data_dir
     server.stop()
 

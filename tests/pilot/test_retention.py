@@ -10,6 +10,7 @@ from companion.api.app import create_app
 from companion.cli import main as cli_main
 from companion.config import Settings
 from companion.store import Database, audit, encounters, pairing
+from tests.companion.companion_live import one_party_practice
 from tests.pilot.seed import Clock, store_clock
 
 OLD_PHRASE = "zebra quartz marmalade"
@@ -26,6 +27,7 @@ def file_bytes(data_dir) -> bytes:
 async def api(aiohttp_client, tmp_path):
     settings = Settings(data_dir=tmp_path / "data", shipped_maps_dir=None)
     db = Database(settings.db_path)
+    one_party_practice(db)  # retention, not consent, is under test here
     client = await aiohttp_client(create_app(settings, db))
     tokens = {}
     for role in ("admin", "clinician"):
