@@ -134,3 +134,19 @@ async def test_satisfaction_once_a_day(api):
     due = await (await client.get("/v1/pilot/satisfaction/due?clinician=Dr%20Chen", headers=tokens["clinician"])).json()
     assert due["due"] is False
     assert count(db, "SELECT COUNT(*) FROM pilot_satisfaction") == 1
+
+
+async def test_practice_without_a_state_needs_consent_before_any_transcript(api):
+    """Nobody has configured the practice yet: unknown jurisdiction, so all-party (the brief's safe default)."""
+    client, db, tokens = api
+    status = await (await client.get("/v1/consent", headers=tokens["clinician"])).json()
+    assert not status["configured"] and status["decision"]["requires_client_consent"]
+    eid = await new_encounter(client, tokens)
+    refused = await client.post(f"/v1/encounters/{eid}/transcript", json=SEGMENTS, headers=tokens["clinician"])
+    assert refused.status == 409 and (await refused.json())["code"] == "consent_required"
+    assert "vetscribe pilot settings --state" in (await refused.json())["detail"]
+    assert count(db, "SELECT COUNT(*) FROM transcript_segments") == 0
+    await client.post(f"/v1/encounters/{eid}/consent", json={"confirmed_by": "Dr Avery", "method": "verbal"},
+                      headers=tokens["clinician"])
+    accepted = await client.post(f"/v1/encounters/{eid}/transcript", json=SEGMENTS, headers=tokens["clinician"])
+    assert accepted.status == 200
