@@ -90,7 +90,7 @@ function renderBanners(data) {
   $("stop-banner").textContent = stop ? `STOP THE PILOT — ${stop.message}` : "";
   const warnings = [];
   if (!data.consent_configured) {
-    warnings.push("Consent policy not set: choose the practice's state under Consent and retention before recording.");
+    warnings.push("Consent policy not set: every encounter needs the client's consent until you choose the practice's state under Consent and retention.");
   }
   card.rules.filter((r) => r.level === "warning").forEach((r) => warnings.push(r.message));
   $("warnings").replaceChildren(...warnings.map((w) => el("div", w, "warning-banner")));
