@@ -58,6 +58,9 @@ def one_fill(ext, page, url):
     panel.type("scribe-transcript", TRANSCRIPT)
     panel.click("scribe-generate")
     panel.wait_for("scribe-approve", lambda i: not i["disabled"], timeout=60, message="draft")
+    # A clinician approves after reading the draft, long after the PIMS form has rendered: wait for the replica's
+    # late-loading form (Pulse renders it ~0.6 s after load) so the figure measures our fill, not the page's fetch.
+    page.wait_for_function("() => window.__replica && window.__replica.isReady()")
     panel.click("scribe-approve")
     panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Filled", "Nothing")), message="fill")
     status = panel.status()

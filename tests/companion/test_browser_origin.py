@@ -6,7 +6,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from companion_live import LiveServer
 
@@ -55,21 +54,20 @@ def other_site():
     httpd.server_close()
 
 
-def test_other_origin_and_rebinding_pages_cannot_read_or_write(tmp_path, other_site):
+def test_other_origin_and_rebinding_pages_cannot_read_or_write(tmp_path, other_site, playwright):
     live = LiveServer(tmp_path / "data").start()
     try:
         token = live.pair()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.goto(other_site)
-                cross = page.evaluate(ATTACK, [f"http://127.0.0.1:{live.port}", token])
-                page.goto(f"http://rebind.test:{live.port}/v1/health")
-                rebound_nav = page.content()
-                rebound = page.evaluate(ATTACK, [f"http://rebind.test:{live.port}", token])
-            finally:
-                browser.close()
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(other_site)
+            cross = page.evaluate(ATTACK, [f"http://127.0.0.1:{live.port}", token])
+            page.goto(f"http://rebind.test:{live.port}/v1/health")
+            rebound_nav = page.content()
+            rebound = page.evaluate(ATTACK, [f"http://rebind.test:{live.port}", token])
+        finally:
+            browser.close()
         for name in ("read_health", "read_list", "write_json"):
             assert "error" in cross[name], cross[name]  # CORS: the page gets nothing back
         assert cross["write_simple"]["body"] is None

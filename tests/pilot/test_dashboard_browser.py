@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from companion.store import Database, encounters
 from tests.companion.companion_live import LiveServer
@@ -25,13 +24,13 @@ def live(seeded_pilot, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page():
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        # the page's CSP forbids eval, which Playwright's wait_for_function needs; the page itself never evals
-        tab = browser.new_page(viewport={"width": 1280, "height": 1800}, bypass_csp=True)
-        yield tab
-        browser.close()
+def page(playwright):
+    """One dashboard tab for the module, on pytest-playwright's session Playwright (the sync API cannot nest)."""
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    # the page's CSP forbids eval, which Playwright's wait_for_function needs; the page itself never evals
+    tab = browser.new_page(viewport={"width": 1280, "height": 1800}, bypass_csp=True)
+    yield tab
+    browser.close()
 
 
 def open_dashboard(page, server, token):
