@@ -197,6 +197,9 @@ def main() -> None:
         try:
             sampler = RssSampler(proc.pid)
             sampler.start()
+            # a one-party-consent practice, so transcripts go straight in (all-party would add a consent call each)
+            subprocess.run([sys.executable, "-m", "companion", "pilot", "settings", "--state", "TX", "--data-dir",
+                            str(data_dir)], check=True, capture_output=True)
             code = pair(data_dir, "clinician")
             token = asyncio.run(_pair(port, code))
             cpu_before = sum(psutil.Process(proc.pid).cpu_times()[:2])
