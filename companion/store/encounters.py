@@ -156,25 +156,30 @@ def transcript(db: Database, encounter_id: str) -> list[dict]:
 def add_revision(db: Database, actor: str, encounter_id: str, sections: dict[str, str], *, kind: str = "edit",
                  base_revision_id: str | None = None, engine_output: dict | None = None) -> dict:
     """Keep a new note revision (engine draft or clinician edit); the encounter becomes `drafted`."""
-    now, revision_id = utc_now(), new_id("rev")
     with db.transaction() as conn:
-        row = _load(conn, encounter_id)
-        state = states.next_state("draft" if kind == "draft" else "revise", row["state"])
-        latest = conn.execute(
-            "SELECT id, seq FROM note_revisions WHERE encounter_id = ? ORDER BY seq DESC LIMIT 1", (encounter_id,)
-        ).fetchone()
-        if base_revision_id is not None and (latest is None or latest["id"] != base_revision_id):
-            raise Conflict("base_revision_id is not the latest revision; reload the note and edit again")
-        seq = (latest["seq"] if latest else 0) + 1
-        conn.execute(
-            "INSERT INTO note_revisions(id, encounter_id, seq, kind, base_revision_id, sections_json, engine_json,"
-            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (revision_id, encounter_id, seq, kind, base_revision_id, json.dumps(sections),
-             json.dumps(engine_output) if engine_output is not None else None, actor, now),
-        )
-        _set_state(conn, encounter_id, state, now)
-        audit.append(conn, actor, f"note.{'drafted' if kind == 'draft' else 'revised'}", "encounter", encounter_id,
-                     {"revision_id": revision_id, "sections": sorted(sections)})
+        return _insert_revision(conn, actor, _load(conn, encounter_id), sections, kind=kind,
+                                base_revision_id=base_revision_id, engine_output=engine_output)
+
+
+def _insert_revision(conn: sqlite3.Connection, actor: str, row: sqlite3.Row, sections: dict[str, str], *,
+                     kind: str, base_revision_id: str | None, engine_output: dict | None = None) -> dict:
+    encounter_id, now, revision_id = row["id"], utc_now(), new_id("rev")
+    state = states.next_state("draft" if kind == "draft" else "revise", row["state"])
+    latest = conn.execute(
+        "SELECT id, seq FROM note_revisions WHERE encounter_id = ? ORDER BY seq DESC LIMIT 1", (encounter_id,)
+    ).fetchone()
+    if base_revision_id is not None and (latest is None or latest["id"] != base_revision_id):
+        raise Conflict("base_revision_id is not the latest revision; reload the note and edit again")
+    seq = (latest["seq"] if latest else 0) + 1
+    conn.execute(
+        "INSERT INTO note_revisions(id, encounter_id, seq, kind, base_revision_id, sections_json, engine_json,"
+        " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (revision_id, encounter_id, seq, kind, base_revision_id, json.dumps(sections),
+         json.dumps(engine_output) if engine_output is not None else None, actor, now),
+    )
+    _set_state(conn, encounter_id, state, now)
+    audit.append(conn, actor, f"note.{'drafted' if kind == 'draft' else 'revised'}", "encounter", encounter_id,
+                 {"revision_id": revision_id, "sections": sorted(sections)})
     return {"revision_id": revision_id, "encounter_id": encounter_id, "seq": seq, "kind": kind,
             "state": state.value, "created_at": now}
 
@@ -185,9 +190,13 @@ def _replay(existing: sqlite3.Row, digest: str, what: str) -> None:
 
 
 def approve(db: Database, actor: str, encounter_id: str, *, revision_id: str, idempotency_key: str,
-            error_tags: list[str]) -> dict:
-    """Approve the latest revision and return the fill plan; a retry with the same key returns the same plan."""
-    digest = request_hash({"revision_id": revision_id, "error_tags": error_tags})
+            error_tags: list[str], sections: dict[str, str] | None = None) -> dict:
+    """Approve the latest revision and return the fill plan; a retry with the same key returns the same plan.
+
+    With `sections` (the clinician's final text, edited on top of `revision_id`), the edit is kept as a new revision
+    and approved in the same transaction, so an approval queued while the companion was away needs no earlier call.
+    """
+    digest = request_hash({"revision_id": revision_id, "error_tags": error_tags, "sections": sections})
     now, approval_id = utc_now(), new_id("apr")
     with db.transaction() as conn:
         row = _load(conn, encounter_id)
@@ -198,6 +207,10 @@ def approve(db: Database, actor: str, encounter_id: str, *, revision_id: str, id
         if existing is not None:
             _replay(existing, digest, "approval")
             return json.loads(existing["fill_plan_json"])
+        if sections is not None and sections != _revision_sections(conn, encounter_id, revision_id):
+            revision_id = _insert_revision(conn, actor, row, sections, kind="edit",
+                                           base_revision_id=revision_id)["revision_id"]
+            row = _load(conn, encounter_id)
         state = states.next_state("approve", row["state"])
         revision = conn.execute(
             "SELECT * FROM note_revisions WHERE id = ? AND encounter_id = ?", (revision_id, encounter_id)
@@ -227,6 +240,15 @@ def approve(db: Database, actor: str, encounter_id: str, *, revision_id: str, id
         audit.append(conn, actor, "note.approved", "encounter", encounter_id,
                      {"approval_id": approval_id, "revision_id": revision_id})
     return plan
+
+
+def _revision_sections(conn: sqlite3.Connection, encounter_id: str, revision_id: str) -> dict[str, str]:
+    revision = conn.execute(
+        "SELECT sections_json FROM note_revisions WHERE id = ? AND encounter_id = ?", (revision_id, encounter_id)
+    ).fetchone()
+    if revision is None:
+        raise NotFound(f"no revision '{revision_id}' in this encounter")
+    return json.loads(revision["sections_json"])
 
 
 def record_writeback(db: Database, actor: str, encounter_id: str, *, approval_id: str, idempotency_key: str,

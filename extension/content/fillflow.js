@@ -89,11 +89,9 @@ VetScribe.content = VetScribe.content || {};
       const clickedAt = performance.now();
       this.view.enable({ approve: false });
       try {
-        const revisionId = await this.saveEdits();
-        if (!revisionId) return;
-        const key = (this.approvalKeys[revisionId] = this.approvalKeys[revisionId] || VetScribe.dom.newKey("ap"));
+        const body = this.approvalRequest();
         this.view.setStatus("Approving…");
-        const res = await send("encounter.approve", { encounterId: this.encounter.id, body: { revision_id: revisionId, idempotency_key: key } });
+        const res = await send("encounter.approve", { encounterId: this.encounter.id, body });
         if (res.queued) {
           this.view.setStatus("Approval saved on this computer; the companion is not reachable. Nothing was filled. Click Approve again once it is back.", "error");
           return;
@@ -102,6 +100,8 @@ VetScribe.content = VetScribe.content || {};
           this.view.setStatus(`Not approved: ${errorText(res)}`, "error");
           return;
         }
+        this.revisionId = res.data.revision_id;  // an edit was kept as a new revision by the approval itself
+        this.revisionSections = { ...res.data.sections };
         if (this.filledApprovals.has(res.data.approval_id)) {
           this.view.setStatus("This approval was already filled; edit the note to approve a new version.", "ok");
           return;
@@ -118,18 +118,17 @@ VetScribe.content = VetScribe.content || {};
       }
     },
 
-    /** Keep the clinician's edits as a revision (only when something changed); returns the revision id. */
-    async saveEdits() {
+    /** The approve request for the text on screen. Edits travel with the approval (kept as a new revision in the
+        same step), so an approval queued while the companion is away needs no earlier call. Unchanged text resends
+        the very same request, key included: a double click or a retry gets the first answer back. */
+    approvalRequest() {
       const sections = { ...this.revisionSections, ...this.view.sectionTexts() };
-      if (sameSections(sections, this.revisionSections)) return this.revisionId;
-      const res = await send("encounter.revise", { encounterId: this.encounter.id, body: { sections, base_revision_id: this.revisionId } });
-      if (!res.ok) {
-        this.view.setStatus(`Your edits were not saved: ${errorText(res)}`, "error");
-        return null;
-      }
-      this.revisionId = res.data.revision_id;
-      this.revisionSections = sections;
-      return this.revisionId;
+      const last = this.lastApproval;
+      if (last && sameSections(last.sections, sections)) return last.body;
+      const edited = !sameSections(sections, this.revisionSections);
+      const body = { revision_id: this.revisionId, idempotency_key: VetScribe.dom.newKey("ap"), ...(edited ? { sections } : {}) };
+      this.lastApproval = { sections, body };
+      return body;
     },
 
     /** Why the page may not be filled for this plan right now, or null when it may. */

@@ -107,7 +107,7 @@ VetScribe.content = VetScribe.content || {};
       this.draft = null;
       this.revisionId = null;
       this.revisionSections = null;
-      this.approvalKeys = {};
+      this.lastApproval = null;  // the approve request last sent, resent as-is while the text is unchanged
       this.filledApprovals = new Set();
       this.lastResults = [];
       this.undoEntries = [];
@@ -275,6 +275,7 @@ VetScribe.content = VetScribe.content || {};
       this.draft = draft;
       this.revisionId = draft.revision_id;
       this.revisionSections = { ...draft.sections };
+      this.lastApproval = null;
       const enc = await send("encounter.get", { encounterId: this.encounter.id });
       const segments = enc.ok ? enc.data.transcript : [];
       this.view.setNote(viewModel(draft, segments, this.hiddenSections(draft.sections)));

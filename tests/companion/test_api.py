@@ -251,3 +251,26 @@ async def test_transcript_append_retry_with_key_appends_once(client, clinician):
                   409, "conflict")
     got = await ok(await client.get(f"/v1/encounters/{enc['id']}", headers=clinician))
     assert [s["text"] for s in got["transcript"]] == ["first line"]
+
+
+async def test_approve_with_edited_sections_keeps_the_edit_and_replays(client, clinician, db):
+    """An approval that carries the clinician's edit keeps it as a new revision in the same step (what an approval
+    queued offline relies on); the same request again replays; a stale base revision is refused and writes nothing."""
+    enc = await ok(await client.post("/v1/encounters", headers=clinician, json={"patient_id": "P-5", "pims": "ezyvet"}),
+                   201)
+    url = f"/v1/encounters/{enc['id']}"
+    draft = await ok(await client.post(f"{url}/revisions", headers=clinician,
+                                       json={"sections": {"subjective": "V x2", "plan": "Recheck"}}), 201)
+    edited = {"subjective": "Vomiting twice", "plan": "Recheck in 2 days"}
+    approve = {"revision_id": draft["revision_id"], "idempotency_key": "apr-edit", "sections": edited}
+    plan = await ok(await client.post(f"{url}/approve", headers=clinician, json=approve))
+    assert plan["sections"] == edited and plan["revision_id"] != draft["revision_id"]
+    assert await ok(await client.post(f"{url}/approve", headers=clinician, json=approve)) == plan
+    kept = await ok(await client.get(url, headers=clinician))
+    assert kept["latest_revision"]["sections"] == edited and len(kept["approvals"]) == 1
+    assert kept["latest_revision"]["base_revision_id"] == draft["revision_id"]
+    before = (audit_rows(db), table_count(db, "note_revisions"))
+    stale = {"revision_id": draft["revision_id"], "idempotency_key": "apr-stale", "sections": {"plan": "Other"}}
+    refused = await client.post(f"{url}/approve", headers=clinician, json=stale)
+    assert refused.status == 409
+    assert (audit_rows(db), table_count(db, "note_revisions")) == before

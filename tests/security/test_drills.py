@@ -292,19 +292,28 @@ def test_editor_whose_every_change_throws_keeps_previous_content(paired, compani
         page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="an edited note approved while the companion is down is not kept: the edit is "
-                   "saved as a revision by a direct call (encounter.revise is not queued, and the outbox has no items "
-                   "that depend on an earlier item's answer), so 'Your edits were not saved' and no approval is queued")
 def test_edited_note_approved_while_companion_down_is_kept(paired, companion, replicas):
-    page, panel, _encounter_id, _names = drafted_pulse(paired, replicas, patient="p-504")
-    companion.stop()
+    """The edit travels with the queued approval; once the companion is back it is kept and approved exactly once,
+    and Approve then fills the edited text."""
+    page, panel, encounter_id, names = drafted_pulse(paired, replicas, patient="p-504")
     try:
-        panel.click("scribe-approve")
-        panel.wait_for("scribe-status", lambda i: "not reachable" in i["text"] or "not saved" in i["text"],
-                       message="offline answer")
-        poll(lambda: [i["kind"] for i in paired.message({"type": "outbox.list"})["data"]] == ["approve"], timeout=1,
-             message="approval of the edited note kept in the outbox")
-    finally:
-        companion.start()
+        companion.stop()
+        try:
+            panel.click("scribe-approve")
+            panel.wait_for("scribe-status", lambda i: "not reachable" in i["text"], message="offline answer")
+            poll(lambda: [i["kind"] for i in paired.message({"type": "outbox.list"})["data"]] == ["approve"],
+                 timeout=1, message="approval of the edited note kept in the outbox")
+            assert normalize(read_field(page, "subjective")) != normalize(approved_text("subjective"))
+        finally:
+            companion.start()
         paired.message({"type": "outbox.flush"})
+        poll(lambda: paired.message({"type": "outbox.list"})["data"] == [], message="queued approval sent")
+        encounter = companion.api("GET", f"/v1/encounters/{encounter_id}")
+        assert len(encounter["approvals"]) == 1
+        assert all(encounter["latest_revision"]["sections"][n] == approved_text(n) for n in names)
+        panel.click("scribe-approve")  # the same request again: the companion answers with the queued approval
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith("Filled"), message="fill")
+        assert all(normalize(read_field(page, f)) == normalize(approved_text(f)) for f in FIELDS)
+        assert len(companion.api("GET", f"/v1/encounters/{encounter_id}")["approvals"]) == 1
+    finally:
         page.close()

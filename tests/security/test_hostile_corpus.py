@@ -88,7 +88,7 @@ def test_one_megabyte_hostile_line_is_refused_clearly_and_nothing_is_lost(paired
         name = section_names(snap)[0]
         panel.type(f"scribe-section-{name}", line)
         status = approve_and_wait(panel)
-        assert status.startswith("Your edits were not saved") and "at most 100000 characters" in status, status
+        assert status.startswith("Not approved") and "at most 100000 characters" in status, status
         encounter = companion.api("GET", f"/v1/encounters/{encounter_id}")
         assert encounter["approvals"] == [] and encounter["writeback_results"] == []
         assert not read_field(page, "note")

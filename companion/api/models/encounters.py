@@ -181,6 +181,10 @@ class ApproveRequest(Strict):
     idempotency_key: Id
     error_tags: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
         default_factory=list, max_length=50)
+    sections: dict[SectionName, SectionText] | None = Field(
+        default=None, min_length=1, max_length=40,
+        description="The clinician's final text, edited on top of revision_id: kept as a new revision and approved "
+                    "in one step (so an approval queued offline needs no earlier call).")
 
 
 class FillPlan(Strict):

@@ -33,7 +33,8 @@ async def approve(call: Call) -> FillPlan:
     """Approve the latest revision; returns the fill plan (idempotent per idempotency_key)."""
     body: ApproveRequest = call.body
     plan = await call.db(encounters.approve, call.actor, call.params["id"], revision_id=body.revision_id,
-                         idempotency_key=body.idempotency_key, error_tags=list(body.error_tags))
+                         idempotency_key=body.idempotency_key, error_tags=list(body.error_tags),
+                         sections=dict(body.sections) if body.sections is not None else None)
     return FillPlan.model_validate(plan)
 
 
