@@ -3,7 +3,6 @@
 import importlib
 import json
 
-import pytest
 
 from companion.api.app import create_app
 from companion.api.keys import DB

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.extension.harness import Panel, poll
+from tests.extension.harness import Panel, generate_draft, poll, section_names  # noqa: F401 - re-exported
 
 # An invented consult. Vet lines give the engine subjective, objective, assessment and plan material.
 TRANSCRIPT = """Vet: He is here because he has been limping on the left front leg for three days.
@@ -54,25 +54,8 @@ def read_all(page, fields) -> dict[str, str]:
 
 
 def draft(panel: Panel, transcript: str = TRANSCRIPT) -> dict:
-    """Consent (when the clinic asks), type the transcript, Generate; returns the panel snapshot with the draft."""
-    if panel.get("scribe-consent")["visible"]:
-        panel.click("scribe-consent-check")
-        panel.click("scribe-consent-confirm")
-        panel.wait_for("scribe-status", lambda i: i["text"].startswith("Consent recorded"), message="consent")
-    panel.type("scribe-transcript", transcript)
-    panel.click("scribe-generate")
-    panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Draft ready", "No draft", "Transcript not")),
-                   timeout=60, message="draft")
-    assert panel.status().startswith("Draft ready"), panel.status()
-    snap = panel.snapshot()
-    assert section_names(snap), "the draft has no sections"
-    return snap
-
-
-def section_names(snap: dict) -> list[str]:
-    """The note sections the panel shows, in panel order."""
-    prefix = "scribe-section-"
-    return [i["testid"].removeprefix(prefix) for i in snap["items"] if i["testid"].startswith(prefix)]
+    """The shared harness flow with this suite's transcript."""
+    return generate_draft(panel, transcript)
 
 
 def edit_section(panel: Panel, name: str, line: str = EDIT_LINE) -> str:

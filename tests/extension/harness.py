@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -48,7 +47,7 @@ CODE_RE = re.compile(r"Pairing code \((\w+)\):\s*(\S+)")
 
 __all__ = [
     "Companion", "ExtensionBrowser", "Panel", "companion", "extension", "paired", "replicas", "poll",
-    "requires_chromium", "requires_serve",
+
 ]
 
 
@@ -62,19 +61,6 @@ def poll(fn, timeout: float = 10.0, interval: float = 0.05, message: str = "cond
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {message}; last value: {last!r}")
-
-
-def _serve_available() -> bool:
-    try:
-        out = subprocess.run([sys.executable, "-m", "companion", "serve", "--help"], capture_output=True, text=True,
-                             timeout=60, cwd=REPO)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return out.returncode == 0
-
-
-requires_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian Chromium not installed")
-requires_serve = pytest.mark.skipif(not _serve_available(), reason="`vetscribe serve` is not available yet")
 
 
 @dataclass
@@ -297,6 +283,33 @@ class Panel:
         self.page.keyboard.insert_text(text)
 
 
+
+def consent_if_asked(panel: Panel) -> None:
+    """Tick the consent step when the clinic's rule shows it."""
+    if panel.get("scribe-consent")["visible"]:
+        panel.click("scribe-consent-check")
+        panel.click("scribe-consent-confirm")
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith("Consent recorded"), message="consent")
+
+
+def section_names(snap: dict) -> list[str]:
+    """The note sections the panel shows (scribe-section-<name>), in panel order."""
+    prefix = "scribe-section-"
+    return [i["testid"].removeprefix(prefix) for i in snap["items"] if i["testid"].startswith(prefix)]
+
+
+def generate_draft(panel: Panel, transcript: str) -> dict:
+    """Consent when asked, type the transcript, Generate; the panel snapshot once a draft with sections shows."""
+    consent_if_asked(panel)
+    panel.type("scribe-transcript", transcript)
+    panel.click("scribe-generate")
+    panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Draft ready", "No draft", "Transcript not")),
+                   timeout=60, message="draft")
+    assert panel.status().startswith("Draft ready"), panel.status()
+    snap = panel.snapshot()
+    assert section_names(snap), "the draft has no sections"
+    return snap
+
 def _launch(playwright, user_data_dir: Path, extra_args: tuple[str, ...] = ()):
     """Chromium with the extension; `extra_args` opt a test module into more flags (e.g. a fake microphone)."""
     return playwright.chromium.launch_persistent_context(
@@ -307,8 +320,6 @@ def _launch(playwright, user_data_dir: Path, extra_args: tuple[str, ...] = ()):
 @pytest.fixture(scope="session")
 def companion(tmp_path_factory):
     """A real companion process for the whole session."""
-    if not _serve_available():
-        pytest.skip("`vetscribe serve` is not available yet")
     comp = Companion(data_dir=tmp_path_factory.mktemp("companion-data")).start()
     yield comp
     comp.stop()
@@ -317,8 +328,6 @@ def companion(tmp_path_factory):
 @pytest.fixture(scope="session")
 def extension(playwright, tmp_path_factory):
     """Chromium with the extension loaded; testMode on."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian Chromium not installed")
     context = _launch(playwright, tmp_path_factory.mktemp("chromium-profile"))
     ext = ExtensionBrowser(context)
     ext.set_test_mode(True)
@@ -336,13 +345,9 @@ def paired(extension, companion):
 
 @pytest.fixture(scope="session")
 def replicas():
-    """The PIMS replica server, when tests/replicas is present and built."""
-    try:
-        from tests.replicas.server import ReplicaServer
-    except ImportError:
-        pytest.skip("replica server not available yet")
-    if not shutil.which("node"):
-        pytest.skip("node is needed to build the replicas")
+    """The PIMS replica server (bundles built by `npm run build`)."""
+    from tests.replicas.server import ReplicaServer
+
     server = ReplicaServer(port=0).start()
     yield server
     server.stop()

@@ -4,7 +4,7 @@ plus the patient guard (refuse on mismatch, park on patient change) and idempote
 
 import pytest
 
-from tests.extension.harness import Panel, poll
+from tests.extension.harness import Panel, generate_draft, poll
 
 try:  # the replica area's decision about which fields a drift variant must make the map refuse
     from tests.replicas.test_maps import REFUSED_ON_DRIFT
@@ -29,21 +29,8 @@ def ezyvet(paired, replicas):
 
 
 def draft(panel: Panel, transcript: str = TRANSCRIPT) -> dict:
-    """Consent (when asked), type the transcript, Generate; returns the snapshot with sections."""
-    if panel.get("scribe-consent")["visible"]:
-        panel.click("scribe-consent-check")
-        panel.click("scribe-consent-confirm")
-        panel.wait_for("scribe-status", lambda i: i["text"].startswith("Consent recorded"), message="consent")
-    panel.type("scribe-transcript", transcript)
-    panel.click("scribe-generate")
-    panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Draft ready", "No draft", "Transcript not")),
-                   timeout=60, message="draft")
-    snap = panel.snapshot()
-    sections = [i for i in snap["items"] if i["testid"].startswith("scribe-section-")]
-    if not sections:
-        pytest.skip(f"the companion's draft has no sections yet ({panel.status()!r}): "
-                    "companion/api/engines.note_sections does not read the note engine's text_sections()")
-    return snap
+    """The shared harness flow with this module's transcript."""
+    return generate_draft(panel, transcript)
 
 
 def test_consent_then_draft_then_fill_verified_then_undo(ezyvet, companion):

@@ -1,7 +1,6 @@
 """The unpacked extension loads in Chromium, its service worker starts, and the options page pairs with a real
 companion (token in storage.local, never sync)."""
 
-import pytest
 
 from tests.extension.harness import poll
 

@@ -7,12 +7,13 @@ import json
 
 import pytest
 
+from companion.maps.browser import resolver_paths
+from tests.replicas import server as replica_server
+
 from .conftest import ROOT, fill_files
 
 pytestmark = pytest.mark.browser
 
-replica_server = pytest.importorskip("tests.replicas.server")
-RESOLVER = tuple(ROOT / "extension" / "resolve" / f for f in ("dom.js", "similarity.js", "locate.js", "resolver.js"))
 MAPS = {"ezyvet": "ezyvet.json", "pulse": "covetrus-pulse.json", "shepherd": "shepherd.json"}
 TEXT = "Line one of {field} <b>not bold</b>.\n\nLine three & more."
 
@@ -58,7 +59,7 @@ def test_every_write_field_of_the_shipped_map_fills_and_reads_back(chromium, rep
     page = chromium.new_page()
     page.goto(replicas.loopback_url(pims, path, drift=drift))
     page.wait_for_function("() => !!window.__replica")
-    page.add_script_tag(content="\n;\n".join(p.read_text() for p in (*RESOLVER, *fill_files())))
+    page.add_script_tag(content="\n;\n".join(p.read_text() for p in (*resolver_paths(), *fill_files())))
     selector_map = json.loads((ROOT / "selectors" / MAPS[pims]).read_text())
     report = page.evaluate(FILL_ALL_JS, [selector_map, TEXT])
     assert "fields" in report, report

@@ -14,7 +14,7 @@ from companion.cli import main
 from companion.maps.check import check_html
 from companion.maps.schema import SelectorMap
 from companion.maps.scrub import scrub_html
-from tests.maps.conftest import MAPS, PAGES, load_test_map
+from tests.maps.conftest import PAGES, load_test_map
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from companion.maps.scrub import scrub_html
 from companion.maps.loader import load_map_file, shipped_map_paths
 from tests.maps.conftest import launch
 
-replicas = pytest.importorskip("tests.replicas.server")
-helpers = pytest.importorskip("tests.replicas.helpers")
+from tests.replicas import helpers
+from tests.replicas import server as replicas
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.extension.harness import Panel, poll
+from tests.extension.harness import Panel, consent_if_asked, generate_draft, poll, section_names  # noqa: F401 - re-exported
 
 CORPUS = json.loads((Path(__file__).resolve().parent / "corpus" / "payloads.json").read_text())
 TRIPWIRE = CORPUS["tripwire"]
@@ -56,28 +56,8 @@ def open_pims(ext, replicas, pims, path=None, drift=False, url=None, ready_timeo
     return page, panel
 
 
-def consent_if_asked(panel) -> None:
-    """Tick the consent step when the clinic's rule shows it."""
-    if panel.get("scribe-consent")["visible"]:
-        panel.click("scribe-consent-check")
-        panel.click("scribe-consent-confirm")
-        panel.wait_for("scribe-status", lambda i: i["text"].startswith("Consent recorded"), message="consent")
-
-
-def generate(panel, transcript: str) -> dict:
-    """Consent when asked, type the transcript, Generate; → the panel snapshot once the draft is shown."""
-    consent_if_asked(panel)
-    panel.type("scribe-transcript", transcript)
-    panel.click("scribe-generate")
-    panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Draft ready", "No draft", "Transcript not")),
-                   timeout=60, message="draft")
-    assert panel.status().startswith("Draft ready"), panel.status()
-    return panel.snapshot()
-
-
-def section_names(snap: dict) -> list[str]:
-    """Sections the panel shows (scribe-section-<name> textareas)."""
-    return [i["testid"][len("scribe-section-"):] for i in snap["items"] if i["testid"].startswith("scribe-section-")]
+# one flow for every suite: the harness's (kept under this module's names, which the tests use)
+generate = generate_draft
 
 
 def approve_and_wait(panel, prefixes=("Filled", "Nothing", "Not ", "Your edits", "Something")) -> str:
