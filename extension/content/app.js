@@ -24,7 +24,10 @@ VetScribe.content = VetScribe.content || {};
       consent: (checked) => session.giveConsent(checked),
       resume: (key) => session.resume(key),
       discard: (key) => session.discard(key),
-      picker: () => C.send("admin.picker.start"),
+      picker: async () => {
+        const res = await C.send("admin.picker.start");
+        if (!res.ok) session.view.setStatus(`The picker did not start: ${C.errorText(res)}`, "error");
+      },
       dictate: () => session.dictation.toggle(),
     };
     return Object.fromEntries(Object.entries(actions).map(([name, fn]) => [name, guarded(session, fn)]));

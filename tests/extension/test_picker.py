@@ -12,6 +12,8 @@ def test_picker_saves_new_map_version(paired, companion, replicas):
         page.goto(replicas.url("ezyvet"))
         panel = Panel(paired, page)
         panel.wait_mounted()
+        # the panel's layout settles once the context is read (a consent step may appear above the button)
+        panel.wait_for("scribe-status", lambda i: i["text"].startswith(("Ready", "Confirm")), message="context read")
         panel.click("scribe-picker")
         picker = Panel(paired, page, target="picker")
         picker.wait_for("scribe-picker-panel", message="picker open")
